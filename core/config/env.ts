@@ -1,0 +1,45 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const optionalString = z.preprocess((value) => (value === '' ? undefined : value), z.string().optional());
+
+/** Every environment variable Jembatan reads (documented in README.md). */
+export const EnvSchema = z.object({
+  DATABASE_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// connection string')
+      .optional(),
+  ),
+  JEMBATAN_DATA_DIR: optionalString,
+  JEMBATAN_EMBEDDINGS: z.preprocess(
+    (value) => (value === '' || value === undefined ? 'none' : value),
+    z.enum(['none', 'local', 'openai'], { message: 'must be none, local or openai' }),
+  ),
+  JEMBATAN_MODEL: optionalString,
+  JEMBATAN_MODEL_DIR: optionalString,
+  JEMBATAN_MODEL_CACHE: optionalString,
+  JEMBATAN_EMBEDDING_BATCH: z.coerce.number().int().min(1).max(512).default(32),
+  OPENAI_BASE_URL: optionalString.pipe(z.url({ message: 'must be a URL such as http://localhost:8000/v1' }).optional()),
+  OPENAI_API_KEY: optionalString,
+  JEMBATAN_OPENAI_EMBEDDING_MODEL: z.string().default('text-embedding-3-small'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+export type Env = z.infer<typeof EnvSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = EnvSchema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new ConfigError(`Invalid environment: ${problems}. See README.md, "Configuration".`);
+  }
+  return parsed.data;
+}
+
+export function dataDir(env: Env): string {
+  return resolve(env.JEMBATAN_DATA_DIR ?? '.jembatan');
+}
