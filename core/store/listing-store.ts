@@ -306,6 +306,40 @@ export class ListingStore {
     return rows[0]?.details;
   }
 
+  /** Ids of listings by (source, external id); key is `source\u0000externalId`. */
+  async idsByExternalIds(keys: Array<{ source: string; externalId: string }>): Promise<Map<string, number>> {
+    const ids = new Map<string, number>();
+    if (keys.length === 0) return ids;
+    const { rows } = await this.db.query<{ id: number; source: string; external_id: string }>(
+      `SELECT l.id, l.source, l.external_id FROM listings l
+       JOIN unnest($1::text[], $2::text[]) AS k(source, external_id)
+         ON l.source = k.source AND l.external_id = k.external_id`,
+      [keys.map((k) => k.source), keys.map((k) => k.externalId)],
+    );
+    for (const row of rows) ids.set(`${row.source}\u0000${row.external_id}`, row.id);
+    return ids;
+  }
+
+  /** Title and summary of every listing not from these sources (near-duplicate checks across sources). */
+  async listingTextsOutside(
+    sources: string[],
+  ): Promise<Array<{ id: number; source: string; externalId: string; title: string; summary: string; language: Language }>> {
+    const { rows } = await this.db.query<{ id: number; source: string; external_id: string; title: string; summary: string; language: Language }>(
+      'SELECT id, source, external_id, title, summary, language FROM listings WHERE NOT (source = ANY($1::text[]))',
+      [sources],
+    );
+    return rows.map((row) => ({ ...row, externalId: row.external_id }));
+  }
+
+  /** Which of these external ids (any source) are stored. */
+  async externalIdsPresent(externalIds: string[]): Promise<Set<string>> {
+    const { rows } = await this.db.query<{ external_id: string }>(
+      'SELECT DISTINCT external_id FROM listings WHERE external_id = ANY($1::text[])',
+      [externalIds],
+    );
+    return new Set(rows.map((row) => row.external_id));
+  }
+
   async conceptsOf(listingId: number): Promise<string[]> {
     const { rows } = await this.db.query<{ concepts: string[] }>('SELECT concepts FROM listings WHERE id = $1', [
       listingId,
