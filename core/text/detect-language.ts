@@ -21,7 +21,7 @@ const SCRIPTS: Array<[RegExp, Language]> = [
 const VIETNAMESE_LETTERS = /[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]/iu;
 /** Words common in Malaysian Malay and rare in Indonesian: franc alone confuses the two. */
 const MALAY_MARKERS = /\b(boleh|kerana|sahaja|daripada|kenderaan|kilang|syarikat|penyelidikan|kerajaan|pejabat|memerlukan bantuan|teknologi kami|bagi|ialah|iaitu|tak)\b/iu;
-const INDONESIAN_MARKERS = /\b(tidak bisa|bisa|karena|saja|pabrik|perusahaan|penelitian|pemerintah|kantor|dengan|kami butuh|butuh|gimana|nggak|enggak)\b/iu;
+const INDONESIAN_MARKERS = /\b(tidak bisa|bisa|karena|saja|pabrik|perusahaan|penelitian|pemerintah|kantor|kami butuh|butuh|gimana|nggak|enggak)\b/iu;
 
 export interface LanguageGuess {
   language: Language;
