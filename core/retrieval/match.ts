@@ -218,6 +218,9 @@ export class Matcher {
       candidates = [...weighted].sort((a, b) => a.df - b.df).slice(0, 3).map((entry) => entry.term);
     }
     const hits = await this.store.lexicalSearch(weighted, candidates, filter, depth * 3);
+    // Report only informative shared words as reasons ("water", not "for").
+    const informative = new Set(candidates);
+    for (const hit of hits) hit.matchedTerms = hit.matchedTerms.filter((term) => informative.has(term));
     // Best passage per listing.
     const perListing = new Map<number, PassageHit>();
     for (const hit of hits) {
