@@ -66,6 +66,48 @@ function labelLanguagesFor(language: Language | undefined): Set<Language> {
 }
 
 /**
+ * Concepts written in different glossary parts under different ids but with an identical English label
+ * ("drone" in robotics and in aerospace) are one concept: merged into the first id, labels united, so a
+ * listing and a query do not score the same idea twice.
+ */
+function mergeSynonyms(concepts: Map<string, Concept>): Map<string, Concept> {
+  const owner = new Map<string, string>();
+  const mergedInto = new Map<string, string>();
+  const canonical = (id: string): string => {
+    let current = id;
+    while (mergedInto.has(current)) current = mergedInto.get(current)!;
+    return current;
+  };
+  for (const concept of concepts.values()) {
+    for (const label of concept.labels.en) {
+      const key = glossaryForm(label).trim();
+      const existing = owner.get(key);
+      if (existing === undefined) {
+        owner.set(key, concept.id);
+        continue;
+      }
+      const target = canonical(existing);
+      const source = canonical(concept.id);
+      if (target !== source) mergedInto.set(source, target);
+    }
+  }
+  const result = new Map<string, Concept>();
+  for (const concept of concepts.values()) {
+    const id = canonical(concept.id);
+    const target = result.get(id);
+    if (!target) {
+      result.set(id, { ...concept, id, labels: { ...concept.labels } });
+      continue;
+    }
+    target.sectors = [...new Set([...target.sectors, ...concept.sectors])];
+    for (const language of LANGUAGES) {
+      target.labels[language] = [...new Set([...target.labels[language], ...concept.labels[language]])];
+    }
+  }
+  return result;
+}
+
+/**
  * The multilingual technology glossary: concepts with labels in all ten languages. Maps text in any of the
  * languages to concept ids, which is how an offer written in English meets a need written in Khmer when no
  * neural model is available. Loaded once per process (`Glossary.shared()`).
@@ -126,7 +168,7 @@ export class Glossary {
         }
       }
     }
-    return new Glossary(concepts, hash.digest('hex').slice(0, 16));
+    return new Glossary(mergeSynonyms(concepts), hash.digest('hex').slice(0, 16));
   }
 
   /** Concepts mentioned in a text, with the label that matched. Each concept is reported once. */
