@@ -46,7 +46,7 @@ interface LabelEntry {
 
 export const DEFAULT_GLOSSARY_DIR = fileURLToPath(new URL('./data/', import.meta.url));
 
-const WORD_CHAR = /[\p{L}\p{N}]/u;
+const LATIN_WORD_CHAR = /[\p{Script=Latin}\p{Script=Cyrillic}\p{Script=Greek}0-9]/u;
 const SPACED_SCRIPT = /[\p{Script=Latin}\p{Script=Cyrillic}\p{Script=Greek}0-9]/u;
 const SEPARATORS = /[\s\-_/·.,;:()[\]"'“”‘’!?]+/gu;
 
@@ -220,18 +220,23 @@ export class Glossary {
     return this.concepts.size;
   }
 
-  /** A Latin label matches whole words, optionally followed by a plural ending ("sensor" in "sensors"). */
+  /**
+   * A Latin-script label matches whole words, optionally followed by a plural ending ("sensor" in
+   * "sensors"). Only Latin letters and digits count as word characters here, so English words inside
+   * Chinese or Thai text ("用FPGA做", "3d打印") still match.
+   */
   private isWordBounded(chars: string[], start: number, end: number): boolean {
     const before = chars[start - 1];
-    if (before !== undefined && WORD_CHAR.test(before)) return false;
+    if (before !== undefined && LATIN_WORD_CHAR.test(before) && LATIN_WORD_CHAR.test(chars[start] ?? '')) return false;
+    const last = chars[end - 1] ?? '';
+    if (!LATIN_WORD_CHAR.test(last)) return true;
     let after = end;
     if (chars[after] === 's') after += 1;
     else if (chars[after] === 'e' && chars[after + 1] === 's') after += 2;
     const next = chars[after];
-    if (next !== undefined && WORD_CHAR.test(next)) {
-      const direct = chars[end];
-      return direct === undefined || !WORD_CHAR.test(direct);
-    }
-    return true;
+    if (next === undefined || !LATIN_WORD_CHAR.test(next)) return true;
+    const direct = chars[end];
+    return direct === undefined || !LATIN_WORD_CHAR.test(direct);
   }
+
 }
