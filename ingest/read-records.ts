@@ -1,7 +1,7 @@
 import { createReadStream, readFileSync, readdirSync, statSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
-import { parse } from 'csv-parse';
+import { parse } from 'csv-parse/sync';
 
 export const SUPPORTED_EXTENSIONS = ['.csv', '.json', '.jsonl', '.ndjson'] as const;
 
@@ -96,14 +96,68 @@ export async function* readRecords(file: string, root = '.'): AsyncGenerator<Raw
     }
     return;
   }
-  const parser = createReadStream(file).pipe(
-    parse({ columns: true, bom: true, skip_empty_lines: true, trim: true, relax_column_count: true, info: true }),
-  );
-  try {
-    for await (const row of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
-      yield { file: name, line: row.info.lines, value: row.record };
+  yield* readCsvRecords(readFileSync(file, 'utf8'), name);
+}
+
+/** Offsets (in characters) where each physical line starts; index 0 is line 1. */
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10 && i + 1 < text.length) starts.push(i + 1);
+  return starts;
+}
+
+function newlinesWithin(raw: string): number {
+  let count = 0;
+  const body = raw.replace(/\r?\n$/, '');
+  for (let i = 0; i < body.length; i++) if (body.charCodeAt(i) === 10) count++;
+  return count;
+}
+
+/**
+ * CSV with recovery: csv-parse stops at a malformed row (a stray quote, say), so on an error the row is
+ * reported at the line where it starts and parsing resumes on the next physical line, with the header
+ * already read. Good rows before and after a broken one are all returned.
+ */
+async function* readCsvRecords(text: string, name: string): AsyncGenerator<RawRecord> {
+  const starts = lineStarts(text);
+  let header: string[] | undefined;
+  let fromLine = 1; // physical line where the current parse begins
+  while (fromLine <= starts.length) {
+    let lastEnd = fromLine === 1 ? 1 : fromLine - 1; // last physical line consumed by a good record or the header
+    const offset = fromLine - 1;
+    const rows: Array<{ value: Record<string, string>; start: number; end: number }> = [];
+    let failure: unknown;
+    try {
+      // on_record sees each good row as soon as it is parsed, so the rows before a failure are kept.
+      parse(text.slice(starts[fromLine - 1]), {
+        columns: header ?? ((names: string[]) => (header = names)),
+        bom: fromLine === 1,
+        skip_empty_lines: true,
+        trim: true,
+        relax_column_count: true,
+        raw: true,
+        on_record: (row: { record: Record<string, string>; raw: string }, context: { lines: number }) => {
+          const end = offset + context.lines;
+          rows.push({ value: row.record, start: end - newlinesWithin(row.raw), end });
+          return null;
+        },
+      });
+    } catch (error) {
+      failure = error;
     }
-  } catch (error) {
-    yield { file: name, line: (error as { lines?: number }).lines ?? 0, error: `CSV error: ${(error as Error).message}` };
+    for (const row of rows) {
+      yield { file: name, line: row.start, value: row.value };
+      lastEnd = row.end;
+    }
+    if (failure === undefined) return;
+    const message = (failure as Error).message.replace(/ at line \d+/, '');
+    if (!header) {
+      yield { file: name, line: 1, error: `CSV error in the header row: ${message}` };
+      return;
+    }
+    let badLine = lastEnd + 1;
+    while (badLine < starts.length && text.slice(starts[badLine - 1], starts[badLine]).trim() === '') badLine++;
+    yield { file: name, line: badLine, error: `CSV error: ${message}` };
+    fromLine = badLine + 1;
   }
 }

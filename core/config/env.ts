@@ -1,6 +1,15 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
+function isParsableUrl(value: string): boolean {
+  try {
+    new URL(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const optionalString = z.preprocess((value) => (value === '' ? undefined : value), z.string().optional());
 
 /** Every environment variable Jembatan reads (documented in README.md). */
@@ -9,6 +18,7 @@ export const EnvSchema = z.object({
     z
       .string()
       .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// connection string')
+      .refine(isParsableUrl, 'is not a valid URL (check the host, the port and that special characters in the password are %-encoded)')
       .optional(),
   ),
   JEMBATAN_DATA_DIR: optionalString,

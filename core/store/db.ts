@@ -94,7 +94,13 @@ class PostgresDb implements Db {
   ) {}
 
   static async open(connectionString: string): Promise<PostgresDb> {
-    const url = new URL(connectionString);
+    let url: URL;
+    try {
+      url = new URL(connectionString);
+    } catch {
+      // Never echo the string itself: it may carry a password.
+      throw new DatabaseUnavailableError('DATABASE_URL (not a valid URL)', new Error('check the host, the port and %-encoding of the password'));
+    }
     const location = `${url.protocol}//${url.hostname}:${url.port || 5432}${url.pathname}`;
     const pool = new pg.Pool({ connectionString, max: 8, connectionTimeoutMillis: 10_000 });
     pool.on('error', () => {

@@ -9,7 +9,7 @@ import { ensureVectorIndex, vectorLiteral } from './vector-index.js';
 export class StoreModelMismatchError extends Error {
   override name = 'StoreModelMismatchError';
   constructor(
-    readonly stored: EmbeddingModelId,
+    readonly stored: EmbeddingModelId | { provider: 'none' },
     readonly active: EmbeddingModelId | { provider: 'none' },
   ) {
     const describe = (id: EmbeddingModelId | { provider: 'none' }) =>
@@ -165,13 +165,13 @@ export class ListingStore {
         await this.recordModel(active);
         return;
       }
-      throw new StoreModelMismatchError({ provider: 'none' } as never, active);
+      throw new StoreModelMismatchError({ provider: 'none' }, active);
     }
     const same =
       stored.provider === active.provider &&
       (stored.provider === 'none' ||
         (active.provider !== 'none' && stored.model === active.model && stored.dimension === active.dimension));
-    if (!same) throw new StoreModelMismatchError(stored as EmbeddingModelId, active);
+    if (!same) throw new StoreModelMismatchError(stored, active);
     if (active.provider !== 'none') await ensureVectorIndex(this.db, active.dimension);
   }
 
