@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sharedPath } from './support/shared.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localEncoder } from '../core/embeddings/local.js';
 import type { DenseEncoder, EmbeddingModelId } from '../core/embeddings/provider.js';
@@ -20,7 +21,7 @@ import { PRESETS } from '../ingest/presets/index.js';
 import { openTestStore } from './support/stores.js';
 
 /** ../shared/models from the project root (shared files are read in place, never copied). */
-const MODELS = fileURLToPath(new URL('../../shared/models/', import.meta.url));
+const MODELS = `${sharedPath('models')}/`;
 const TINY = 'tiny-random-bert';
 const TINY_DIR = join(MODELS, TINY);
 const DIMENSION = 32;

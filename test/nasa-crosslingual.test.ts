@@ -1,3 +1,4 @@
+import { sharedPath } from './support/shared.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Glossary } from '../core/glossary/glossary.js';
 import { Matcher } from '../core/retrieval/match.js';
@@ -6,7 +7,7 @@ import { ingest, type IngestSummary } from '../ingest/ingest.js';
 import { PRESETS } from '../ingest/presets/index.js';
 import { openTestStore, STORE_KINDS } from './support/stores.js';
 
-const NASA = '../shared/data/nasa-t2/nasa_t2_normalized.jsonl';
+const NASA = sharedPath('data/nasa-t2/nasa_t2_normalized.jsonl');
 
 /**
  * Needs written for this test (not real user requests), each targeting one NASA offer. The Thai and Khmer

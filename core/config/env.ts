@@ -33,6 +33,16 @@ export const EnvSchema = z.object({
   OPENAI_BASE_URL: optionalString.pipe(z.url({ message: 'must be a URL such as http://localhost:8000/v1' }).optional()),
   OPENAI_API_KEY: optionalString,
   JEMBATAN_OPENAI_EMBEDDING_MODEL: z.string().default('text-embedding-3-small'),
+  /** Chat model for understanding, explanations and translation (OpenAI-compatible endpoint). */
+  JEMBATAN_LLM: z.preprocess(
+    (value) => (value === '' || value === undefined ? 'auto' : value),
+    z.enum(['auto', 'off'], { message: 'must be auto (use an LLM when OPENAI_BASE_URL or OPENAI_API_KEY is set) or off' }),
+  ),
+  JEMBATAN_LLM_MODEL: z.string().default('gpt-4o-mini'),
+  JEMBATAN_LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(8000),
+  /** `jembatan serve`: HTTP port and interface. */
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  JEMBATAN_HOST: z.string().default('0.0.0.0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Env = z.infer<typeof EnvSchema>;
