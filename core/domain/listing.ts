@@ -99,6 +99,8 @@ export interface PublicListing {
   organisation: string | null;
   url: string | null;
   status: ListingStatus;
+  /** Why a moderator rejected or archived it (shown to the owner only). */
+  statusReason: string | null;
   createdAt: Date;
   updatedAt: Date;
   expiresAt: Date | null;

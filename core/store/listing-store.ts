@@ -1,5 +1,5 @@
 import type { Language } from '../domain/languages.js';
-import type { ListingKind, PublicListing } from '../domain/listing.js';
+import type { ListingKind, ListingStatus, PublicListing } from '../domain/listing.js';
 import type { EmbeddingModelId } from '../embeddings/provider.js';
 import type { PreparedListing } from '../listings/prepare.js';
 import type { Db, Queryable } from './db.js';
@@ -61,13 +61,14 @@ interface ListingRow {
   organisation: string | null;
   url: string | null;
   status: PublicListing['status'];
+  status_reason?: string | null;
   created_at: Date;
   updated_at: Date;
   expires_at: Date | null;
 }
 
 const PUBLIC_COLUMNS =
-  'id, source, external_id, kind, title, summary, language, country, sectors, trl, ip_status, partnership, organisation, url, status, created_at, updated_at, expires_at';
+  'id, source, external_id, kind, title, summary, language, country, sectors, trl, ip_status, partnership, organisation, url, status, status_reason, created_at, updated_at, expires_at';
 
 function toPublic(row: ListingRow): PublicListing {
   return {
@@ -86,6 +87,7 @@ function toPublic(row: ListingRow): PublicListing {
     organisation: row.organisation,
     url: row.url,
     status: row.status,
+    statusReason: row.status_reason ?? null,
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
     expiresAt: row.expires_at ? new Date(row.expires_at) : null,
@@ -276,6 +278,44 @@ export class ListingStore {
        ON CONFLICT (listing_id, duplicate_of) DO UPDATE SET similarity = excluded.similarity, found_at = now()`,
       [pairs.map((p) => p.listingId), pairs.map((p) => p.duplicateOf), pairs.map((p) => p.similarity)],
     );
+  }
+
+  // ---- listings owned by a chat user ---------------------------------------------------------------
+
+  /** A user's own listings, any status, newest first (archived ones last). */
+  async listingsByOwner(ownerRef: string): Promise<PublicListing[]> {
+    const { rows } = await this.db.query<ListingRow>(
+      `SELECT ${PUBLIC_COLUMNS} FROM listings WHERE owner_ref = $1
+        ORDER BY (status = 'archived'), updated_at DESC, id DESC`,
+      [ownerRef],
+    );
+    return rows.map(toPublic);
+  }
+
+  /** The listing if `ownerRef` owns it. */
+  async ownedListing(listingId: number, ownerRef: string): Promise<PublicListing | undefined> {
+    const { rows } = await this.db.query<ListingRow>(`SELECT ${PUBLIC_COLUMNS} FROM listings WHERE id = $1 AND owner_ref = $2`, [
+      listingId,
+      ownerRef,
+    ]);
+    return rows[0] ? toPublic(rows[0]) : undefined;
+  }
+
+  /** Changes the status of an owned listing; false when the user does not own it. */
+  async setOwnedStatus(listingId: number, ownerRef: string, status: ListingStatus, reason: string | null = null): Promise<boolean> {
+    const { rows } = await this.db.query<{ id: number }>(
+      `UPDATE listings SET status = $3, status_reason = $4, updated_at = now() WHERE id = $1 AND owner_ref = $2 RETURNING id`,
+      [listingId, ownerRef, status, reason],
+    );
+    if (rows.length > 0) this.figures.clear();
+    return rows.length > 0;
+  }
+
+  /** Deletes every listing of an owner (passages and confidential details cascade); returns how many. */
+  async deleteByOwner(ownerRef: string, tx: Queryable = this.db): Promise<number> {
+    const { rows } = await tx.query<{ id: number }>('DELETE FROM listings WHERE owner_ref = $1 RETURNING id', [ownerRef]);
+    if (rows.length > 0) this.figures.clear();
+    return rows.length;
   }
 
   // ---- reading -------------------------------------------------------------------------------------
