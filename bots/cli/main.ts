@@ -14,6 +14,9 @@ import { StoreModelMismatchError } from '../../core/store/listing-store.js';
 import { ingest } from '../../ingest/ingest.js';
 import { PRESETS } from '../../ingest/presets/index.js';
 import { InputError } from '../../ingest/read-records.js';
+import { runConsoleChat } from '../../adapters/console/chat.js';
+import { createAssistant } from '../assistant.js';
+import { serve } from '../serve/serve.js';
 import { openContext, type CliContext } from './context.js';
 import { formatEvalReport } from './format-eval.js';
 import { formatIngestSummary, formatMatches } from './format.js';
@@ -191,6 +194,33 @@ export function buildProgram(): Command {
         const report = await runEval(queries, ctx.matcher, ctx.store, { mode: opts.mode as MatchMode, k: Math.max(1, opts.k) });
         process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatEvalReport(report)}\n`);
       });
+    });
+
+  program
+    .command('chat')
+    .description('Chat with the assistant in this terminal (buttons are numbered; without a terminal, one message per line)')
+    .option('--user <id>', 'console user id (each id is a separate user)')
+    .option('--locale <code>', 'starting language, e.g. th or km (otherwise detected from what you write)')
+    .action(async (opts: { user?: string; locale?: string }) => {
+      await withContext(async (ctx) => {
+        sayProvider(ctx);
+        const assistant = createAssistant({ ...ctx, logger: log });
+        process.stderr.write(`Understanding: ${assistant.understanding}\n`);
+        if ((await ctx.store.listingCount()) === 0) {
+          process.stderr.write('The store has no listings yet: run `npm run demo` or `jembatan ingest PATH` first.\n');
+        }
+        const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+        await runConsoleChat(assistant.engine, { input: process.stdin, output: process.stdout, interactive, userId: opts.user, locale: opts.locale });
+        await assistant.engine.drain();
+      });
+    });
+
+  program
+    .command('serve')
+    .description('Run the HTTP server for the chat channels whose credentials are configured (health: /healthz, /readyz)')
+    .option('--port <n>', 'port (default: PORT or 8080)', positiveInt)
+    .action(async (opts: { port?: number }) => {
+      await withContext((ctx) => serve(ctx, { port: opts.port }));
     });
 
   program

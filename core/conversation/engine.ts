@@ -46,7 +46,7 @@ export class Engine implements ConversationEngine {
 
   async handle(input: EngineInput): Promise<EngineOutput> {
     if (this.closing) throw new Error('The engine is shutting down.');
-    const key = `${input.channel}\u0000${input.userId}\u0000${input.conversationId}`;
+    const key = JSON.stringify([input.channel, input.userId, input.conversationId]);
     return this.queue.run(key, () => this.deps.states.withConversationLock(key, () => this.handleLocked(input)));
   }
 

@@ -1,0 +1,44 @@
+import { log } from '../../core/log.js';
+import { createAssistant } from '../assistant.js';
+import type { CliContext } from '../cli/context.js';
+import { channelMounts } from './channels.js';
+import { JembatanServer } from './http-server.js';
+
+const SHUTDOWN_TIMEOUT_MS = 15_000;
+
+/**
+ * `jembatan serve`: one HTTP server, every configured channel mounted on it, graceful shutdown on SIGTERM
+ * or SIGINT (stop accepting, finish in-flight messages, close the database). Resolves after shutdown.
+ */
+export async function serve(ctx: CliContext, options: { port?: number; signal?: AbortSignal } = {}): Promise<void> {
+  const assistant = createAssistant({ ...ctx, logger: log });
+  const mounts = channelMounts(ctx.env, assistant.engine, log);
+  const server = new JembatanServer(
+    {
+      async ready() {
+        await ctx.store.db.query('SELECT 1');
+        const embeddings = ctx.encoder ? `${ctx.encoder.provider} ${ctx.encoder.model} (${await ctx.encoder.dimension()} dimensions)` : 'none';
+        return { database: ctx.store.db.location, embeddings, understanding: assistant.understanding };
+      },
+    },
+    mounts,
+    log,
+  );
+  const address = await server.listen(options.port ?? ctx.env.PORT, ctx.env.JEMBATAN_HOST);
+  for (const mount of mounts) await mount.start?.();
+  log.info(
+    { port: address.port, host: address.address, channels: mounts.map((mount) => mount.name), understanding: assistant.understanding },
+    mounts.length > 0 ? 'jembatan serve is listening' : 'jembatan serve is listening with no chat channel configured (see README: Channels)',
+  );
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+    options.signal?.addEventListener('abort', stop, { once: true });
+  });
+  log.info({ inFlight: server.activeRequests }, 'shutting down: no new connections, finishing in-flight messages');
+  await server.close(SHUTDOWN_TIMEOUT_MS);
+  for (const mount of mounts) await mount.stop?.();
+  await assistant.engine.drain();
+  log.info('stopped');
+}
