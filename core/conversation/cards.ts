@@ -1,6 +1,7 @@
 import { isLanguage } from '../domain/languages.js';
 import type { PublicListing } from '../domain/listing.js';
 import type { MatchResult } from '../retrieval/match.js';
+import { contentWords } from '../understanding/content-words.js';
 import { countryName, sectorLabels, shorten } from './labels.js';
 import type { Turn } from './turn.js';
 import type { Button, ListingCard } from './types.js';
@@ -25,7 +26,10 @@ export function whyLine(turn: Turn, result: MatchResult): string | undefined {
   const parts: string[] = [];
   const concepts = result.reasons.sharedConcepts.slice(0, 4).map((concept) => concept.label);
   const seen = new Set(concepts.map((label) => label.toLowerCase()));
-  const words = result.reasons.sharedTerms.filter((term) => !seen.has(term.toLowerCase())).slice(0, 4);
+  const languages = [turn.language, ...(isLanguage(result.listing.language) ? [result.listing.language] : [])];
+  // Function words ("for", "ដោយ", "สำหรับ") say nothing about why a listing fits.
+  const informative = (term: string) => languages.every((language) => contentWords(term, language).length > 0);
+  const words = result.reasons.sharedTerms.filter((term) => !seen.has(term.toLowerCase()) && informative(term)).slice(0, 4);
   if (concepts.length > 0) parts.push(turn.t('why.concepts', { list: concepts.join(', ') }));
   if (words.length > 0) parts.push(turn.t('why.words', { list: words.join(', ') }));
   if (result.reasons.sectorFit.length > 0) parts.push(turn.t('why.sector', { list: sectorLabels(result.reasons.sectorFit, turn.t).join(', ') }));
