@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError } from '../../core/config/env.js';
@@ -225,7 +226,7 @@ export function buildProgram(): Command {
 
   program
     .command('demo')
-    .description('Ingest the sample listings into the embedded store and show cross-language matches')
+    .description('Ingest the sample listings into the embedded store, show cross-language matches and a scripted chat')
     .action(async () => {
       await withContext(async (ctx) => {
         sayProvider(ctx);
@@ -241,8 +242,18 @@ export function buildProgram(): Command {
           const response = await ctx.matcher.match(query.text, { limit: 3 });
           process.stdout.write(`\n=== ${query.note}\n> ${query.text}\n${formatMatches(response)}\n`);
         }
+        process.stdout.write('\n=== The assistant, as a Thai founder would use it (console channel; Telegram, Slack and Teams get the same replies)\n');
+        const assistant = createAssistant({ ...ctx, logger: log });
+        const script = ['บ่อกุ้งออกซิเจนต่ำ กุ้งตายตอนกลางคืน ต้องการเซ็นเซอร์', 'เฉพาะสิงคโปร์', 'forget', '1'];
+        await runConsoleChat(assistant.engine, {
+          input: Readable.from(script.map((line) => `${line}\n`)),
+          output: process.stdout,
+          interactive: false,
+          userId: 'demo',
+        });
+        await assistant.engine.drain();
         process.stdout.write(
-          `\nStore: ${ctx.store.db.location}. Try: npx jembatan search "your need in any language"\n`,
+          `\nStore: ${ctx.store.db.location}.\nChat yourself:  npx jembatan chat\nSearch:         npx jembatan search "your need in any language"\n`,
         );
       });
     });
