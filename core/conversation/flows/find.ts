@@ -1,5 +1,6 @@
 import type { ListingKind } from '../../domain/listing.js';
 import { MatchError, type MatchOptions, type MatchResponse } from '../../retrieval/match.js';
+import { recordMatchEvent } from '../../stats/events.js';
 import type { Refinement } from '../../understanding/types.js';
 import { listingCard, resultCards, translatedSummary } from '../cards.js';
 import { countryName, sectorLabels } from '../labels.js';
@@ -154,6 +155,7 @@ async function showResults(turn: Turn, search: SearchState, { fresh }: { fresh: 
       : turn.t('find.header', { query: search.query, first, last });
   turn.text(filters ? `${header}\n${turn.t('find.filters', { filters })}` : header);
   turn.replies.push({ type: 'cards', cards: await resultCards(turn, response.results, search.similarTo === undefined ? search.query : undefined) });
+  await recordMatchEvent(turn.deps.store.db, { event: 'shown', channel: turn.user.channel, language: turn.language, listings: response.results.map((r) => r.listing) }, turn.deps.logger);
   const after = [];
   if (response.hasMore) after.push(turn.button('button.more', 'more'));
   if (hasFilters(search.filters)) after.push(turn.button('button.clear_filters', 'clear'));
@@ -222,5 +224,6 @@ export async function requestIntroduction(turn: Turn, listingId: number): Promis
     return;
   }
   const created = await turn.deps.states.requestIntroduction(turn.user.id, listingId, turn.state.search?.query ?? '');
+  if (created) await recordMatchEvent(turn.deps.store.db, { event: 'intro_requested', channel: turn.user.channel, language: turn.language, listings: [listing] }, turn.deps.logger);
   turn.say(created ? 'intro.requested' : 'intro.already', { title: listing.title });
 }
