@@ -1,12 +1,18 @@
+import { teamsMountFromEnv } from '../../adapters/teams/mount.js';
 import type { Env } from '../../core/config/env.js';
 import type { ConversationEngine } from '../../core/conversation/types.js';
 import type { Logger } from '../../core/log.js';
+import type { Db } from '../../core/store/db.js';
 import type { ChannelMount } from './http-server.js';
 
 /**
  * The chat channels `jembatan serve` mounts: each adapter whose credentials are set in the environment.
  * Adding a channel means adding its adapter here; the engine does not change.
  */
-export function channelMounts(_env: Env, _engine: ConversationEngine, _logger: Logger): ChannelMount[] {
-  return [];
+export function channelMounts(env: Env, engine: ConversationEngine, logger: Logger, db: Db): ChannelMount[] {
+  const mounts: ChannelMount[] = [];
+  // Microsoft Teams: MICROSOFT_APP_ID (authenticated) or TEAMS_ENABLED=1 (local, unauthenticated); docs/TEAMS.md.
+  const teams = teamsMountFromEnv({ env, engine, db, logger });
+  if (teams) mounts.push(teams);
+  return mounts;
 }

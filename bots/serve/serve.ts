@@ -16,7 +16,7 @@ const PRUNE_EVERY_MS = 3600_000;
  */
 export async function serve(ctx: CliContext, options: { port?: number; signal?: AbortSignal } = {}): Promise<void> {
   const assistant = createAssistant({ ...ctx, logger: log });
-  const mounts = channelMounts(ctx.env, assistant.engine, log);
+  const mounts = channelMounts(ctx.env, assistant.engine, log, ctx.store.db);
   const delivery = new DeliveryStore(ctx.store.db);
   const server = new JembatanServer(
     {

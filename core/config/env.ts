@@ -43,7 +43,32 @@ export const EnvSchema = z.object({
   /** `jembatan serve`: HTTP port and interface. */
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   JEMBATAN_HOST: z.string().default('0.0.0.0'),
+  /** Telegram (docs/TELEGRAM.md): the token from BotFather turns the channel on. */
+  TELEGRAM_BOT_TOKEN: optionalString.pipe(
+    z.string().regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'must be the token BotFather gave you, like 123456789:AAH…').optional(),
+  ),
+  /** Public HTTPS URL Telegram posts updates to (webhook mode in `jembatan serve`); unset = long polling. */
+  TELEGRAM_WEBHOOK_URL: optionalString.pipe(z.url({ message: 'must be a URL such as https://bot.example.org/telegram/webhook' }).optional()),
+  /** Compared with X-Telegram-Bot-Api-Secret-Token on every webhook request; unset = derived from the token. */
+  TELEGRAM_WEBHOOK_SECRET: optionalString.pipe(
+    z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be 1-256 characters of A-Z, a-z, 0-9, _ and -').optional(),
+  ),
+  /** A self-hosted Telegram Bot API server instead of https://api.telegram.org. */
+  TELEGRAM_API_ROOT: optionalString.pipe(z.url({ message: 'must be a URL such as http://localhost:8081' }).optional()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Microsoft Teams (adapters/teams, docs/TEAMS.md): the Azure Bot's app registration. */
+  MICROSOFT_APP_ID: optionalString,
+  MICROSOFT_APP_PASSWORD: optionalString,
+  MICROSOFT_APP_TENANT_ID: optionalString,
+  MICROSOFT_APP_TYPE: z.preprocess(
+    (value) => (value === '' || value === undefined ? 'MultiTenant' : value),
+    z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'], { message: 'must be MultiTenant, SingleTenant or UserAssignedMSI' }),
+  ),
+  /** 1: mount Teams without MICROSOFT_APP_ID (unauthenticated, for the Bot Framework Emulator and local tests). */
+  TEAMS_ENABLED: z.preprocess(
+    (value) => (value === '' || value === undefined ? '0' : value),
+    z.enum(['0', '1', 'true', 'false'], { message: 'must be 1 or 0' }).transform((value) => value === '1' || value === 'true'),
+  ),
 });
 export type Env = z.infer<typeof EnvSchema>;
 
