@@ -18,6 +18,7 @@ import { InputError } from '../../ingest/read-records.js';
 import { runConsoleChat } from '../../adapters/console/chat.js';
 import { createAssistant } from '../assistant.js';
 import { serve } from '../serve/serve.js';
+import { runTelegramPolling } from '../telegram/run.js';
 import { openContext, type CliContext } from './context.js';
 import { formatEvalReport } from './format-eval.js';
 import { formatIngestSummary, formatMatches } from './format.js';
@@ -222,6 +223,16 @@ export function buildProgram(): Command {
     .option('--port <n>', 'port (default: PORT or 8080)', positiveInt)
     .action(async (opts: { port?: number }) => {
       await withContext((ctx) => serve(ctx, { port: opts.port }));
+    });
+
+  program
+    .command('telegram')
+    .description('Run the Telegram bot with long polling (needs TELEGRAM_BOT_TOKEN; production: `serve` with TELEGRAM_WEBHOOK_URL, see docs/TELEGRAM.md)')
+    .action(async () => {
+      await withContext(async (ctx) => {
+        sayProvider(ctx);
+        await runTelegramPolling(ctx);
+      });
     });
 
   program

@@ -1,4 +1,5 @@
 import { teamsMountFromEnv } from '../../adapters/teams/mount.js';
+import { telegramMountFromEnv } from '../telegram/telegram.js';
 import type { Env } from '../../core/config/env.js';
 import type { ConversationEngine } from '../../core/conversation/types.js';
 import type { Logger } from '../../core/log.js';
@@ -14,5 +15,8 @@ export function channelMounts(env: Env, engine: ConversationEngine, logger: Logg
   // Microsoft Teams: MICROSOFT_APP_ID (authenticated) or TEAMS_ENABLED=1 (local, unauthenticated); docs/TEAMS.md.
   const teams = teamsMountFromEnv({ env, engine, db, logger });
   if (teams) mounts.push(teams);
+  // Telegram: TELEGRAM_BOT_TOKEN (webhook with TELEGRAM_WEBHOOK_URL, else long polling); docs/TELEGRAM.md.
+  const telegram = telegramMountFromEnv({ env, engine, db, logger });
+  if (telegram) mounts.push(telegram);
   return mounts;
 }

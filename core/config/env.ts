@@ -69,6 +69,21 @@ export const EnvSchema = z.object({
     (value) => (value === '' || value === undefined ? '0' : value),
     z.enum(['0', '1', 'true', 'false'], { message: 'must be 1 or 0' }).transform((value) => value === '1' || value === 'true'),
   ),
+  /** Slack (adapters/slack, docs/SLACK.md): the bot token and signing secret turn the channel on. */
+  SLACK_BOT_TOKEN: optionalString.pipe(z.string().regex(/^xox[a-z]-/, 'must be a bot token such as xoxb-…').optional()),
+  SLACK_SIGNING_SECRET: optionalString,
+  /** Socket Mode app-level token (xapp-…); documented, not used by `jembatan serve` (HTTP mode). */
+  SLACK_APP_TOKEN: optionalString,
+  /** Web API base URL (default https://slack.com/api/), e.g. a corporate proxy. */
+  SLACK_API_URL: optionalString.pipe(z.url({ message: 'must be a URL such as https://slack.com/api/' }).optional()),
+  /** Comma-separated workspace (team) ids whose members may be secretariat staff; unset = any workspace. */
+  SLACK_ALLOWED_TEAM_IDS: optionalString,
+  /** Slack channel id where new listings are posted for moderation; unset = no moderation queue. */
+  JEMBATAN_MODERATION_SLACK_CHANNEL: optionalString,
+  /** Comma-separated Slack user ids (U…) and channel ids (C…/G…) allowed to moderate and see statistics. */
+  JEMBATAN_MODERATORS: optionalString,
+  /** How often pending listings are looked for (ms). */
+  JEMBATAN_MODERATION_POLL_MS: z.coerce.number().int().min(50).max(3_600_000).default(15_000),
 });
 export type Env = z.infer<typeof EnvSchema>;
 
