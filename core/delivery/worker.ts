@@ -226,10 +226,10 @@ export class DeliveryWorker {
   /** Waits for the next overall send slot (perSecond). */
   private async paceOverall(): Promise<void> {
     if (this.minGapMs <= 0) return;
-    const now = Date.now();
-    const at = Math.max(now, this.nextSendAt);
+    // performance.now: sub-millisecond and monotonic; timers may fire a little early, so wait until the slot really came.
+    const at = Math.max(performance.now(), this.nextSendAt);
     this.nextSendAt = at + this.minGapMs;
-    if (at > now) await sleep(at - now);
+    for (let left = at - performance.now(); left > 0; left = at - performance.now()) await sleep(Math.ceil(left));
   }
 
   private async sendOne(sender: ChannelSender, item: OutboxItem): Promise<void> {
