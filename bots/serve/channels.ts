@@ -1,3 +1,4 @@
+import { slackMountFromEnv } from '../../adapters/slack/mount.js';
 import { teamsMountFromEnv } from '../../adapters/teams/mount.js';
 import { telegramMountFromEnv } from '../telegram/telegram.js';
 import type { Env } from '../../core/config/env.js';
@@ -18,5 +19,8 @@ export function channelMounts(env: Env, engine: ConversationEngine, logger: Logg
   // Telegram: TELEGRAM_BOT_TOKEN (webhook with TELEGRAM_WEBHOOK_URL, else long polling); docs/TELEGRAM.md.
   const telegram = telegramMountFromEnv({ env, engine, db, logger });
   if (telegram) mounts.push(telegram);
+  // Slack: SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET; docs/SLACK.md.
+  const slack = slackMountFromEnv({ env, engine, db, logger });
+  if (slack) mounts.push(slack);
   return mounts;
 }

@@ -1,0 +1,389 @@
+/**
+ * The Slack app over real HTTP: requests signed exactly as Slack signs them (Events API, URL verification,
+ * the /jembatan slash command, block_actions and view_submission payloads) are POSTed to a real
+ * JembatanServer with the Slack mount; the Web API calls go to a stub on 127.0.0.1 behind SLACK_API_URL,
+ * which records them. Real engine (rules, no LLM), real store (PGlite) with the sample listings.
+ */
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isSecretariat, slackConfig } from '../adapters/slack/config.js';
+import { SlackChannel, slackMountFromEnv, withoutMentions } from '../adapters/slack/mount.js';
+import { ENGINE_ACTION_PREFIX, MOD_APPROVE, MOD_REJECT, STATS_CSV, escapeSlack, renderReplies } from '../adapters/slack/render.js';
+import { channelMounts } from '../bots/serve/channels.js';
+import { JembatanServer } from '../bots/serve/http-server.js';
+import { readEnv } from '../core/config/env.js';
+import { translator } from '../core/conversation/i18n.js';
+import { DeliveryStore } from '../core/delivery/delivery-store.js';
+import { Glossary } from '../core/glossary/glossary.js';
+import { Matcher } from '../core/retrieval/match.js';
+import type { Db } from '../core/store/db.js';
+import type { ListingStore } from '../core/store/listing-store.js';
+import { ChatUser, engineFor, loadSamples } from './support/chat.js';
+import { FakeSlackApi, postSigned } from './support/fake-slack.js';
+import { openTestStore } from './support/stores.js';
+
+const logger = pino({ level: 'silent' });
+const SECRET = '8f742231b10e8888abcd99yyyzzz85a5';
+const TEAM = 'T0001';
+const MODERATOR = 'U0MODERATOR';
+const FOUNDER = 'U0FOUNDER';
+const STRANGER = 'U0STRANGER';
+const MOD_CHANNEL = 'C0MODQUEUE';
+const BOT_USER = 'U0JEMBATAN';
+
+type Json = Record<string, any>;
+
+let store: ListingStore;
+let db: Db;
+let cleanup: () => Promise<void>;
+let api: FakeSlackApi;
+let server: JembatanServer;
+let slack: SlackChannel;
+let base = '';
+let eventCounter = 0;
+
+function env(extra: Record<string, string> = {}) {
+  return readEnv({
+    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_API_URL: api.url,
+    SLACK_ALLOWED_TEAM_IDS: TEAM,
+    JEMBATAN_MODERATORS: MODERATOR,
+    JEMBATAN_MODERATION_SLACK_CHANNEL: MOD_CHANNEL,
+    ...extra,
+  });
+}
+
+/** Runs the worker until the inbox and outbox are empty. */
+async function settle(): Promise<void> {
+  for (let idle = 0; idle < 2; ) {
+    const done = await slack.runOnce();
+    idle = done.inbox + done.outbox === 0 ? idle + 1 : 0;
+  }
+}
+
+async function inboxRows(): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM inbox WHERE channel = 'slack'`);
+  return rows[0]!.n;
+}
+
+function eventBody(event: Json, eventId = `Ev${String(++eventCounter).padStart(8, '0')}`): Json {
+  return {
+    token: 'deprecated-verification-token',
+    team_id: TEAM,
+    api_app_id: 'A0JEMBATAN',
+    event: { event_ts: `${1_700_000_000 + eventCounter}.000200`, ts: `${1_700_000_000 + eventCounter}.000200`, ...event },
+    type: 'event_callback',
+    event_id: eventId,
+    event_time: 1_700_000_000 + eventCounter,
+    authorizations: [{ team_id: TEAM, user_id: BOT_USER, is_bot: true }],
+  };
+}
+
+function postEvent(body: Json, headers: Record<string, string> = {}) {
+  return postSigned(`${base}/slack/events`, SECRET, JSON.stringify(body), 'application/json', { headers });
+}
+
+function dm(user: string, text: string): Json {
+  return eventBody({ type: 'message', channel: `D${user}`, channel_type: 'im', user, text, client_msg_id: `m-${eventCounter}` });
+}
+
+function slash(user: string, text: string, channel = 'C0GENERAL') {
+  const form = new URLSearchParams({
+    token: 'deprecated',
+    team_id: TEAM,
+    team_domain: 'hub',
+    channel_id: channel,
+    channel_name: 'general',
+    user_id: user,
+    user_name: user.toLowerCase(),
+    command: '/jembatan',
+    text,
+    api_app_id: 'A0JEMBATAN',
+    response_url: 'https://hooks.slack.com/commands/T0001/1/abc',
+    trigger_id: `${++eventCounter}.1.trigger`,
+  });
+  return postSigned(`${base}/slack/commands`, SECRET, form.toString(), 'application/x-www-form-urlencoded');
+}
+
+function blockAction(user: string, channel: string, action: { action_id: string; value: string }, message: Json = { ts: '1.1' }) {
+  const payload = {
+    type: 'block_actions',
+    user: { id: user, username: user.toLowerCase(), team_id: TEAM },
+    api_app_id: 'A0JEMBATAN',
+    token: 'deprecated',
+    container: { type: 'message', message_ts: message.ts, channel_id: channel, is_ephemeral: false },
+    trigger_id: `${++eventCounter}.2.trigger`,
+    team: { id: TEAM, domain: 'hub' },
+    channel: { id: channel, name: 'x' },
+    message,
+    response_url: 'https://hooks.slack.com/actions/T0001/2/def',
+    actions: [{ ...action, block_id: 'b1', type: 'button', text: { type: 'plain_text', text: 'x' }, action_ts: `${Date.now() / 1000}` }],
+  };
+  return postSigned(`${base}/slack/interactivity`, SECRET, new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), 'application/x-www-form-urlencoded');
+}
+
+/** Every button element of the posted messages. */
+function buttonsOf(messages: Json[]): Json[] {
+  return messages.flatMap((m) => ((m.blocks ?? []) as Json[]).filter((b) => b.type === 'actions').flatMap((b) => b.elements as Json[]));
+}
+
+function textOf(messages: Json[]): string {
+  return JSON.stringify(messages.map((m) => [m.text, m.blocks]));
+}
+
+beforeAll(async () => {
+  ({ store, db, cleanup } = await openTestStore('pglite'));
+  await loadSamples(store);
+  api = new FakeSlackApi();
+  await api.start();
+  slack = new SlackChannel({
+    config: slackConfig(env())!,
+    engine: engineFor(store),
+    db,
+    delivery: new DeliveryStore(db),
+    matcher: new Matcher(store, Glossary.shared(), undefined),
+    logger,
+    apiRetries: 0,
+    // No per-conversation pacing in tests: settle() runs the worker until nothing is claimable.
+    worker: { pacing: { perAddressMs: 0 } },
+  });
+  server = new JembatanServer({ ready: async () => ({}) }, [slack], logger);
+  const address = await server.listen(0, '127.0.0.1');
+  base = `http://127.0.0.1:${address.port}`;
+});
+
+afterAll(async () => {
+  await slack?.stop();
+  await server?.close(1000);
+  await api?.stop();
+  await cleanup?.();
+});
+
+describe('Slack pieces (pure)', () => {
+  it('mounts only with both credentials; secretariat needs an allowed workspace and a listed user or channel', () => {
+    expect(slackConfig(readEnv({}))).toBeUndefined();
+    expect(() => slackConfig(readEnv({ SLACK_BOT_TOKEN: 'xoxb-1' }))).toThrow(/SLACK_SIGNING_SECRET is missing/);
+    const config = slackConfig(readEnv({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', SLACK_ALLOWED_TEAM_IDS: 'T1, T2', JEMBATAN_MODERATORS: 'U1,C9' }))!;
+    expect(config.apiUrl).toBe('https://slack.com/api/');
+    expect(isSecretariat(config, { teamId: 'T2', userId: 'U1' })).toBe(true);
+    expect(isSecretariat(config, { teamId: 'T2', userId: 'U2', channelId: 'C9' })).toBe(true);
+    expect(isSecretariat(config, { teamId: 'T3', userId: 'U1' })).toBe(false);
+    expect(isSecretariat(config, { teamId: 'T1', userId: 'U2', channelId: 'C1' })).toBe(false);
+    expect(channelMounts(readEnv({}), engineFor(store), logger, db).some((m) => m.name === 'slack')).toBe(false);
+    expect(slackMountFromEnv({ env: readEnv({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' }), engine: engineFor(store), db, logger })?.name).toBe('slack');
+  });
+
+  it('renders engine replies as Block Kit: escaped mrkdwn, cards with fields and buttons, choices as buttons, images as files', () => {
+    expect(escapeSlack('*Matches* for <script> & co')).toBe('*Matches* for &lt;script&gt; &amp; co');
+    expect(withoutMentions('<@U0JEMBATAN> stats needs by country')).toBe('stats needs by country');
+    const out = renderReplies([
+      { type: 'text', text: '*Hi* <b>' },
+      {
+        type: 'cards',
+        cards: [{ listingId: 7, kind: 'offer', title: 'Dryer', summary: 'Solar', country: 'Thailand', sectors: ['agrifood'], trl: 6, score: 0.8, why: 'shared: solar', buttons: [{ label: 'Details', action: 'det:7' }] }],
+      },
+      { type: 'choice', text: 'Pick', options: [{ label: 'A', action: 'set:a' }, { label: 'B', action: 'set:b' }] },
+      { type: 'image', png: new Uint8Array([137, 80]), alt: 'chart' },
+    ]);
+    expect(out.map((o) => o.kind)).toEqual(['message', 'message', 'message', 'file']);
+    const [text, cards, choice] = out.map((o) => (o.kind === 'message' ? o.message : undefined));
+    expect(text!.blocks[0]).toEqual({ type: 'section', text: { type: 'mrkdwn', text: '*Hi* &lt;b&gt;' } });
+    expect(JSON.stringify(cards!.blocks)).toContain('TRL 6');
+    const ids = buttonsOf([cards!, choice!]).map((b) => [b.action_id, b.value]);
+    expect(ids).toEqual([
+      [`${ENGINE_ACTION_PREFIX}0`, 'det:7'],
+      [`${ENGINE_ACTION_PREFIX}1`, 'set:a'],
+      [`${ENGINE_ACTION_PREFIX}2`, 'set:b'],
+    ]);
+  });
+});
+
+describe('Slack over HTTP', () => {
+  it('answers URL verification and refuses forged or stale signatures without storing anything', async () => {
+    const challenge = await postEvent({ token: 't', challenge: 'ch4llenge', type: 'url_verification' });
+    expect(challenge.status).toBe(200);
+    expect(JSON.parse(challenge.text)).toEqual({ challenge: 'ch4llenge' });
+
+    const body = JSON.stringify(dm(FOUNDER, 'solar rice dryer'));
+    const forged = await postSigned(`${base}/slack/events`, SECRET, body, 'application/json', { signature: `v0=${'0'.repeat(64)}` });
+    expect(forged.status).toBe(401);
+    const wrongSecret = await postSigned(`${base}/slack/events`, 'another-secret', body, 'application/json');
+    expect(wrongSecret.status).toBe(401);
+    const stale = await postSigned(`${base}/slack/events`, SECRET, body, 'application/json', { timestamp: Math.floor(Date.now() / 1000) - 600 });
+    expect(stale.status).toBe(401);
+    const unsigned = await fetch(`${base}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect(unsigned.status).toBe(401);
+    expect(await inboxRows()).toBe(0);
+  });
+
+  it('a DM search is acknowledged at once and answered with cards and buttons; pressing a button runs the engine action', async () => {
+    const sent = await postEvent(dm(FOUNDER, 'solar rice dryer for our cooperative'));
+    expect(sent.status).toBe(200);
+    expect(sent.ms).toBeLessThan(3000);
+    expect(api.postedTo(`D${FOUNDER}`)).toHaveLength(0); // nothing is done before the ack
+    await settle();
+    const answer = api.postedTo(`D${FOUNDER}`);
+    expect(answer.length).toBeGreaterThan(0);
+    const details = buttonsOf(answer).find((b) => String(b.value).startsWith('det:'));
+    expect(details?.action_id).toMatch(/^eng:\d+$/);
+    const sections = answer.flatMap((m) => m.blocks as Json[]).filter((b) => b.type === 'section' && b.fields);
+    expect(sections.length).toBeGreaterThan(0);
+
+    const before = api.postedTo(`D${FOUNDER}`).length;
+    expect((await blockAction(FOUNDER, `D${FOUNDER}`, { action_id: details!.action_id, value: details!.value })).status).toBe(200);
+    await settle();
+    const shown = api.postedTo(`D${FOUNDER}`).slice(before);
+    expect(shown.length).toBeGreaterThan(0);
+  });
+
+  it('a retried event (X-Slack-Retry-Num, same event_id) is processed once', async () => {
+    const body = dm(FOUNDER, 'help');
+    const rows = await inboxRows();
+    const before = api.postedTo(`D${FOUNDER}`).length;
+    expect((await postEvent(body)).status).toBe(200);
+    expect((await postEvent(body, { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' })).status).toBe(200);
+    await settle();
+    expect((await postEvent(body, { 'x-slack-retry-num': '2', 'x-slack-retry-reason': 'http_timeout' })).status).toBe(200);
+    await settle();
+    expect(await inboxRows()).toBe(rows + 1);
+    const help = api.postedTo(`D${FOUNDER}`).slice(before);
+    expect(help).toHaveLength(1);
+    expect(textOf(help)).toContain(translator('en')('help.text').split('\n')[0]!);
+  });
+
+  it('statistics and moderation are refused politely to anyone not configured', async () => {
+    expect((await slash(STRANGER, 'stats needs by country', 'C0RANDOM')).status).toBe(200);
+    await settle();
+    expect(textOf(api.postedTo('C0RANDOM'))).toContain(translator('en')('moderation.not_allowed').slice(0, 30));
+    expect(api.of('files.completeUploadExternal')).toHaveLength(0);
+
+    // A moderator id from another workspace is not a moderator either.
+    const foreign = await postEvent({ ...eventBody({ type: 'app_mention', channel: 'C0OTHER', user: MODERATOR, text: `<@${BOT_USER}> stats listings by kind` }), team_id: 'T0FOREIGN' });
+    expect(foreign.status).toBe(200);
+    await settle();
+    expect(textOf(api.postedTo('C0OTHER'))).toContain(translator('en')('moderation.not_allowed').slice(0, 30));
+
+    // Buttons of the moderation queue, pressed by a stranger: nothing changes.
+    expect((await blockAction(STRANGER, MOD_CHANNEL, { action_id: MOD_APPROVE, value: '1' })).status).toBe(200);
+    await settle();
+    const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM moderation_decisions');
+    expect(rows[0]!.n).toBe(0);
+    expect(api.of('views.open')).toHaveLength(0);
+    expect((await blockAction(STRANGER, MOD_CHANNEL, { action_id: MOD_REJECT, value: '1' })).status).toBe(200);
+    await settle();
+    expect(api.of('views.open')).toHaveLength(0);
+  });
+
+  it('a stats question gets a Block Kit table with the right numbers, a PNG chart and a CSV button that uploads the CSV', async () => {
+    const { rows: expected } = await db.query<{ kind: string; n: number }>(
+      `SELECT kind, count(*)::int AS n FROM listings WHERE status = 'published' GROUP BY kind ORDER BY n DESC`,
+    );
+    const uploadsBefore = api.uploads.length;
+    expect((await slash(MODERATOR, 'stats listings by kind', 'C0SECRETARIAT')).status).toBe(200);
+    await settle();
+    const [table] = api.postedTo('C0SECRETARIAT');
+    expect(table).toBeDefined();
+    const fields = (table!.blocks as Json[]).filter((b) => b.type === 'section' && b.fields).flatMap((b) => (b.fields as Json[]).map((f) => String(f.text)));
+    for (const row of expected) expect(fields).toContain(String(row.n));
+    const csvButton = buttonsOf([table!]).find((b) => b.action_id === STATS_CSV);
+    expect(csvButton?.value).toBe('listings by kind');
+    // The chart: the current upload API, bytes of a PNG.
+    expect(api.of('files.getUploadURLExternal').at(-1)!.args.filename).toBe('chart.png');
+    const chart = api.uploads.at(-1)!;
+    expect(api.uploads.length).toBe(uploadsBefore + 1);
+    expect(chart.bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect(api.of('files.completeUploadExternal').at(-1)!.args.channel_id).toBe('C0SECRETARIAT');
+
+    expect((await blockAction(MODERATOR, 'C0SECRETARIAT', { action_id: STATS_CSV, value: csvButton!.value }, { ts: '5.5' })).status).toBe(200);
+    await settle();
+    const csv = api.uploads.at(-1)!.bytes.toString('utf8');
+    expect(api.of('files.getUploadURLExternal').at(-1)!.args.filename).toBe('stats.csv');
+    for (const row of expected) expect(csv).toMatch(new RegExp(`${row.kind},[^\\r\\n]*,${row.n}\\r?\\n|${row.kind}[^\\r\\n]*${row.n}`));
+
+    // A mention in the channel that starts with a stats question; the answer goes in the thread.
+    expect((await postEvent(eventBody({ type: 'app_mention', channel: 'C0SECRETARIAT', user: MODERATOR, text: `<@${BOT_USER}> listings by kind`, ts: '77.7' }))).status).toBe(200);
+    await settle();
+    expect(api.postedTo('C0SECRETARIAT').at(-1)!.thread_ts).toBe('77.7');
+
+    // Not a statistics question: what can be asked, with examples.
+    expect((await slash(MODERATOR, 'stats what is the weather like?', 'C0SECRETARIAT')).status).toBe(200);
+    await settle();
+    const help = api.postedTo('C0SECRETARIAT').at(-1)!;
+    expect(textOf([help])).toContain('needs by country');
+  });
+
+  it('moderation round trip: a Telegram user submits → posted to the moderation channel → Approve → published → notification queued in their language', async () => {
+    const user = new ChatUser(engineFor(store), 'tg-4242', { channel: 'telegram', conversationId: '4242' });
+    await user.say('/need');
+    await user.say('我们是广西的荔枝合作社，需要天然可食用涂膜技术来延长荔枝保鲜期，希望技术合作。');
+    await user.say('中国');
+    const done = await user.press('submit');
+    expect(done.language).toBe('zh');
+    const delivery = new DeliveryStore(db);
+    // The Telegram channel's inbox handler remembers where the user can be reached.
+    expect(await delivery.rememberAddressOf('telegram', 'tg-4242', '4242', { chatId: 4242 })).toBe(true);
+    const { rows } = await db.query<{ id: number; title: string; status: string }>(`SELECT id, title, status FROM listings WHERE owner_ref = 'telegram:tg-4242'`);
+    const listing = rows[0]!;
+    expect(listing.status).toBe('pending');
+
+    expect(await slack.moderationPass()).toBeGreaterThanOrEqual(1);
+    expect(await slack.moderationPass()).toBe(0); // posted once
+    const post = api.postedTo(MOD_CHANNEL).find((m) => buttonsOf([m]).some((b) => b.value === String(listing.id)))!;
+    expect(post).toBeDefined();
+    expect(buttonsOf([post]).map((b) => b.action_id)).toEqual(['mod:approve', 'mod:reject', 'mod:edit']);
+    expect(textOf([post])).toContain('telegram:tg-4242');
+
+    expect((await blockAction(MODERATOR, MOD_CHANNEL, { action_id: MOD_APPROVE, value: String(listing.id) })).status).toBe(200);
+    await settle();
+    const after = await db.query<{ status: string }>('SELECT status FROM listings WHERE id = $1', [listing.id]);
+    expect(after.rows[0]!.status).toBe('published');
+    const decisions = await slack.moderation.decisions(listing.id);
+    expect(decisions).toMatchObject([{ decision: 'approved', moderatorChannel: 'slack', moderatorId: MODERATOR }]);
+    expect(decisions[0]!.decidedAt).toBeInstanceOf(Date);
+    expect(api.of('chat.update').at(-1)!.args.channel).toBe(MOD_CHANNEL);
+
+    const { rows: queued } = await db.query<{ channel: string; address: Json; replies: Json[] }>(
+      `SELECT channel, address, replies FROM outbox WHERE channel = 'telegram' AND sent_at IS NULL`,
+    );
+    expect(queued).toHaveLength(1);
+    expect(queued[0]!.address).toEqual({ chatId: 4242 });
+    expect(queued[0]!.replies[0]!.text).toBe(translator('zh')('moderation.approved', { title: listing.title }));
+
+    // A second decision on the same listing changes nothing.
+    expect((await blockAction(MODERATOR, MOD_CHANNEL, { action_id: MOD_APPROVE, value: String(listing.id) })).status).toBe(200);
+    await settle();
+    expect(await slack.moderation.decisions(listing.id)).toHaveLength(1);
+  });
+
+  it('Reject opens a modal for the reason; submitting it rejects the listing and tells the submitter the reason', async () => {
+    const user = new ChatUser(engineFor(store), 'slack-founder', { channel: 'slack', conversationId: 'DSLACKF' });
+    await user.say('/need');
+    await user.say('我们是广西的荔枝合作社，需要天然可食用涂膜技术来延长荔枝保鲜期，希望技术合作。');
+    await user.say('中国');
+    await user.press('submit');
+    await new DeliveryStore(db).rememberAddressOf('slack', 'slack-founder', 'DSLACKF', { channel: 'DSLACKF' });
+    const { rows } = await db.query<{ id: number }>(`SELECT id FROM listings WHERE owner_ref = 'slack:slack-founder'`);
+    const id = rows[0]!.id;
+    await slack.moderationPass();
+
+    expect((await blockAction(MODERATOR, MOD_CHANNEL, { action_id: MOD_REJECT, value: String(id) })).status).toBe(200);
+    const opened = api.of('views.open').at(-1)!;
+    expect(opened.args.view.private_metadata).toBe(String(id));
+    const view = {
+      type: 'view_submission',
+      team: { id: TEAM, domain: 'hub' },
+      user: { id: MODERATOR, team_id: TEAM },
+      trigger_id: `${++eventCounter}.3.trigger`,
+      view: { ...opened.args.view, id: 'V0001', hash: 'h1', state: { values: { reason: { reason: { type: 'plain_text_input', value: 'Please add the expected volume' } } } } },
+    };
+    const submitted = await postSigned(`${base}/slack/interactivity`, SECRET, new URLSearchParams({ payload: JSON.stringify(view) }).toString(), 'application/x-www-form-urlencoded');
+    expect(submitted.status).toBe(200);
+    expect(JSON.parse(submitted.text)).toEqual({ response_action: 'clear' });
+    await settle();
+    const status = await db.query<{ status: string; status_reason: string }>('SELECT status, status_reason FROM listings WHERE id = $1', [id]);
+    expect(status.rows[0]).toEqual({ status: 'rejected', status_reason: 'Please add the expected volume' });
+    // The submitter is on Slack: the notification went out through the Slack outbox.
+    expect(textOf(api.postedTo('DSLACKF'))).toContain('Please add the expected volume');
+  });
+});

@@ -1,0 +1,149 @@
+import { createHmac } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One Web API call as the stub received it (form or JSON arguments, JSON-looking values parsed). */
+export interface SlackCall {
+  method: string;
+  args: Record<string, any>;
+}
+
+/** A file that reached the upload URL. */
+export interface SlackUpload {
+  fileId: string;
+  bytes: Buffer;
+}
+
+async function readBody(request: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** The file part of a multipart/form-data upload (or the raw body when it is not multipart). */
+function fileOf(contentType: string, raw: Buffer): Buffer {
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(contentType);
+  if (!boundary) return raw;
+  const marker = Buffer.from(`--${boundary[1] ?? boundary[2]}`);
+  const start = raw.indexOf(marker);
+  const headersEnd = raw.indexOf('\r\n\r\n', start);
+  const end = raw.indexOf(Buffer.concat([Buffer.from('\r\n'), marker]), headersEnd);
+  return raw.subarray(headersEnd + 4, end < 0 ? raw.length : end);
+}
+
+function parseArgs(contentType: string, raw: Buffer): Record<string, any> {
+  const text = raw.toString('utf8');
+  if (contentType.includes('application/json')) return text ? JSON.parse(text) : {};
+  const args: Record<string, any> = {};
+  for (const [key, value] of new URLSearchParams(text)) {
+    args[key] = /^[[{]/.test(value) ? JSON.parse(value) : value;
+  }
+  return args;
+}
+
+/**
+ * A Slack Web API stub on 127.0.0.1 (what SLACK_API_URL points to): records chat.postMessage,
+ * chat.update, views.open and the current file upload (files.getUploadURLExternal, a POST of the bytes
+ * to the returned upload URL, files.completeUploadExternal). `failNext` makes the next call of a method
+ * answer with a Slack error.
+ */
+export class FakeSlackApi {
+  readonly calls: SlackCall[] = [];
+  readonly uploads: SlackUpload[] = [];
+  private server: Server | undefined;
+  private ts = 1_700_000_000;
+  private fileCounter = 0;
+  private readonly failures = new Map<string, string>();
+  url = '';
+
+  async start(): Promise<void> {
+    this.server = createServer((request, response) => {
+      void (async () => {
+        const raw = await readBody(request);
+        const path = (request.url ?? '/').split('?')[0]!;
+        const reply = (body: unknown) => {
+          const text = JSON.stringify(body);
+          response.writeHead(200, { 'content-type': 'application/json' });
+          response.end(text);
+        };
+        if (path.startsWith('/files/')) {
+          this.uploads.push({ fileId: path.slice('/files/'.length), bytes: fileOf(String(request.headers['content-type'] ?? ''), raw) });
+          response.writeHead(200, { 'content-type': 'text/plain' });
+          response.end(`OK - ${raw.length}`);
+          return;
+        }
+        const method = path.replace(/^\/api\//, '');
+        const args = parseArgs(String(request.headers['content-type'] ?? ''), raw);
+        this.calls.push({ method, args });
+        const failure = this.failures.get(method);
+        if (failure) {
+          this.failures.delete(method);
+          return reply({ ok: false, error: failure });
+        }
+        switch (method) {
+          case 'chat.postMessage':
+            return reply({ ok: true, channel: args.channel, ts: `${++this.ts}.000100`, message: { text: args.text } });
+          case 'files.getUploadURLExternal': {
+            const fileId = `F${++this.fileCounter}`;
+            return reply({ ok: true, upload_url: `${this.url.replace(/\/api\/$/, '')}/files/${fileId}`, file_id: fileId });
+          }
+          case 'files.completeUploadExternal':
+            return reply({ ok: true, files: (args.files ?? []).map((file: { id: string; title?: string }) => ({ id: file.id, title: file.title })) });
+          default:
+            return reply({ ok: true });
+        }
+      })();
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/api/`;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  failNext(method: string, error: string): void {
+    this.failures.set(method, error);
+  }
+
+  of(method: string): SlackCall[] {
+    return this.calls.filter((call) => call.method === method);
+  }
+
+  /** Messages posted to a channel (chat.postMessage). */
+  postedTo(channel: string): Array<Record<string, any>> {
+    return this.of('chat.postMessage')
+      .filter((call) => call.args.channel === channel)
+      .map((call) => call.args);
+  }
+}
+
+/** Slack's request signature: v0=hex(HMAC-SHA256(secret, `v0:${timestamp}:${body}`)). */
+export function slackSignature(secret: string, timestamp: number, body: string): string {
+  return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+}
+
+/** Posts a body to the app as Slack does: signed, with the timestamp header. */
+export async function postSigned(
+  url: string,
+  secret: string,
+  body: string,
+  contentType: 'application/json' | 'application/x-www-form-urlencoded',
+  options: { timestamp?: number; signature?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; text: string; ms: number }> {
+  const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
+  const started = performance.now();
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': contentType,
+      'x-slack-request-timestamp': String(timestamp),
+      'x-slack-signature': options.signature ?? slackSignature(secret, timestamp, body),
+      'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
+      ...options.headers,
+    },
+    body,
+  });
+  return { status: response.status, text: await response.text(), ms: performance.now() - started };
+}
