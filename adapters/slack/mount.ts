@@ -4,6 +4,7 @@ import type { ChannelMount, Route } from '../../bots/serve/http-server.js';
 import type { Env } from '../../core/config/env.js';
 import type { ConversationEngine, EngineInput } from '../../core/conversation/types.js';
 import { translator } from '../../core/conversation/i18n.js';
+import { ConversationStateStore } from '../../core/conversation/state-store.js';
 import { DeliveryStore } from '../../core/delivery/delivery-store.js';
 import { inboxHandler } from '../../core/delivery/engine-bridge.js';
 import type { ChannelAddress, InboxItem } from '../../core/delivery/types.js';
@@ -394,11 +395,8 @@ export class SlackChannel implements ChannelMount {
 
   /** A polite refusal, in the user's language when the engine knows them, in the thread. */
   private async refuse(body: Json, address: ChannelAddress): Promise<void> {
-    const { rows } = await this.options.db.query<{ language: string }>(
-      'SELECT language FROM chat_users WHERE channel = $1 AND channel_user_id = $2',
-      [CHANNEL, body.user_id ?? body.user?.id ?? ''],
-    );
-    const t = translator((rows[0]?.language ?? 'en') as never);
+    const language = await new ConversationStateStore(this.options.db).languageOf(CHANNEL, String(body.user_id ?? body.user?.id ?? ''));
+    const t = translator(language ?? 'en');
     await this.options.delivery.enqueue(CHANNEL, address, [{ type: 'text', text: t('moderation.not_allowed') }]);
     this.worker.wake();
   }

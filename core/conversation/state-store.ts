@@ -52,6 +52,16 @@ export class ConversationStateStore {
     };
   }
 
+  /** The reply language of a known user; undefined for someone the engine has never seen. */
+  async languageOf(channel: string, channelUserId: string): Promise<Language | undefined> {
+    const { rows } = await this.db.query<{ language: string }>(
+      'SELECT language FROM chat_users WHERE channel = $1 AND channel_user_id = $2',
+      [channel, channelUserId],
+    );
+    const language = rows[0]?.language;
+    return isLanguage(language) ? language : undefined;
+  }
+
   async setLanguage(userId: number, language: Language, locked: boolean): Promise<void> {
     await this.db.query('UPDATE chat_users SET language = $2, language_locked = $3 WHERE id = $1', [userId, language, locked]);
   }
