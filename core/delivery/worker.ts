@@ -227,9 +227,10 @@ export class DeliveryWorker {
   private async paceOverall(): Promise<void> {
     if (this.minGapMs <= 0) return;
     // performance.now: sub-millisecond and monotonic; timers may fire a little early, so wait until the slot really came.
-    const at = Math.max(performance.now(), this.nextSendAt);
-    this.nextSendAt = at + this.minGapMs;
+    const at = this.nextSendAt;
     for (let left = at - performance.now(); left > 0; left = at - performance.now()) await sleep(Math.ceil(left));
+    // The next slot counts from when this send really starts (a late timer must not shorten the next gap).
+    this.nextSendAt = performance.now() + this.minGapMs;
   }
 
   private async sendOne(sender: ChannelSender, item: OutboxItem): Promise<void> {
