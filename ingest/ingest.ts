@@ -168,6 +168,8 @@ export async function ingest(
     }
   }
   await flush();
+  // Bulk loads change the tables' shape: refresh the planner's statistics (see ListingStore.vacuumAnalyze).
+  if (summary.added + summary.updated >= 1000) await store.vacuumAnalyze();
   store.invalidateStatistics();
 
   if (options.detectDuplicates !== false) {

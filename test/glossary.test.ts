@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -14,6 +14,32 @@ describe('glossary data', () => {
     for (const concept of glossary.concepts.values()) {
       for (const language of LANGUAGES) expect(concept.labels[language].length, `${concept.id} ${language}`).toBeGreaterThan(0);
       for (const sector of concept.sectors) expect(SECTORS).toContain(sector);
+    }
+  });
+
+  it('keeps 1–6 labels per language in every concept entry of every file', () => {
+    const dir = 'core/glossary/data';
+    for (const file of readdirSync(dir).filter((name) => name.endsWith('.json'))) {
+      const data = JSON.parse(readFileSync(`${dir}/${file}`, 'utf8')) as { about: string; concepts: Array<{ id: string; labels: Record<string, string[]> }> };
+      expect(data.about).toMatch(/written for the project/);
+      for (const concept of data.concepts) {
+        for (const language of LANGUAGES) {
+          const count = concept.labels[language]!.length;
+          expect(count >= 1 && count <= 6, `${file} ${concept.id} ${language}: ${count}`).toBe(true);
+        }
+      }
+    }
+  });
+
+  it('merges only true synonyms through a shared English label (no chains of unrelated concepts)', () => {
+    // Each of these was once swallowed by another concept through one ambiguous English label.
+    for (const id of [
+      'mobile-robot', 'antibiotic-residue', 'vibration', 'seismic-monitoring', 'crop-monitoring', 'multispectral-imaging',
+      'level-sensor', 'flood-forecasting', 'smart-home', 'vehicle-battery-management', 'data-backup', 'safety',
+      'occupational-health', 'heatwave', 'software-testing', 'quality-control', 'fault-detection', 'anomaly-detection',
+      'rice-husk', 'silica', 'catalyst', 'vehicle-emissions', 'humidity-moisture', 'tropical-climate',
+    ]) {
+      expect(glossary.concepts.has(id), id).toBe(true);
     }
   });
 
@@ -60,6 +86,26 @@ describe('concept matching across languages', () => {
     const english = glossary.conceptIds('fresh air supply', 'en');
     const malay = glossary.conceptIds('bekalan air bersih', 'ms');
     expect(english).not.toEqual(malay);
+  });
+
+  it('maps water-filter phrasing to water purification, not industrial filtration (Khmer)', () => {
+    const ids = glossary.conceptIds('ប្រព័ន្ធចម្រោះទឹកសម្រាប់សាលារៀន', 'km');
+    expect(ids).toContain('water-purification');
+    expect(ids).not.toContain('industrial-filtration');
+  });
+
+  it('finds measured properties in everyday phrasing', () => {
+    expect(glossary.conceptIds('ต้องการวัดออกซิเจนละลายน้ำในบ่อกุ้ง', 'th')).toContain('dissolved-oxygen');
+    expect(glossary.conceptIds('ຕ້ອງການເຊັນເຊີວັດຄວາມຊຸ່ມທີ່ໄວ', 'lo')).toContain('humidity-moisture');
+    expect(glossary.conceptIds('cần bản đồ độ mặn ven biển', 'vi')).toEqual(expect.arrayContaining(['salinity', 'coastal-zone']));
+    // Thai "thickness" is the start of "density": population density is not a thickness measurement.
+    expect(glossary.conceptIds('ประเมินความหนาแน่นประชากร', 'th')).not.toContain('thickness-measurement');
+  });
+
+  it('takes plural endings only after words of four letters or more', () => {
+    expect(glossary.conceptIds('SAR images of the delta', 'en')).toContain('aviation-radar');
+    expect(glossary.conceptIds('SARS-CoV-2 on door handles', 'en')).not.toContain('aviation-radar');
+    expect(glossary.conceptIds('humidity sensors', 'en')).toContain('sensor');
   });
 
   it('suggests sectors from concepts', () => {

@@ -231,8 +231,13 @@ export class Glossary {
     const last = chars[end - 1] ?? '';
     if (!LATIN_WORD_CHAR.test(last)) return true;
     let after = end;
-    if (chars[after] === 's') after += 1;
-    else if (chars[after] === 'e' && chars[after + 1] === 's') after += 2;
+    // Plural endings only after words of four letters or more: "sar" (radar) must not match "SARS".
+    let wordStart = end - 1;
+    while (wordStart > start && LATIN_WORD_CHAR.test(chars[wordStart - 1] ?? '')) wordStart--;
+    if (end - wordStart >= 4) {
+      if (chars[after] === 's') after += 1;
+      else if (chars[after] === 'e' && chars[after + 1] === 's') after += 2;
+    }
     const next = chars[after];
     if (next === undefined || !LATIN_WORD_CHAR.test(next)) return true;
     const direct = chars[end];

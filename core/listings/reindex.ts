@@ -54,6 +54,7 @@ export async function reindex(
   }
   await store.recordModel(model);
   await store.setMeta('glossary_version', glossary.version);
+  await store.vacuumAnalyze();
   store.invalidateStatistics();
   return { listings, passages, model, seconds: (performance.now() - started) / 1000 };
 }

@@ -3,10 +3,11 @@ import type { ListingKind, PublicListing } from '../domain/listing.js';
 import type { DenseEncoder } from '../embeddings/provider.js';
 import type { Glossary } from '../glossary/glossary.js';
 import { segmentationLocale } from '../listings/prepare.js';
-import type { ListingFilter, ListingStore, PassageHit } from '../store/listing-store.js';
+import type { ConceptHit, ListingFilter, ListingStore, PassageHit } from '../store/listing-store.js';
 import { detectLanguage } from '../text/detect-language.js';
 import { terms as textTerms } from '../text/segment.js';
-import { fuseRankings, type Signal } from './fusion.js';
+import { FUSION, fuseRankings, RETRIEVAL, type Signal } from './fusion.js';
+import { isStopword } from './stopwords.js';
 
 export const MATCH_MODES = ['hybrid', 'dense', 'lexical', 'concept'] as const;
 export type MatchMode = (typeof MATCH_MODES)[number];
@@ -61,19 +62,15 @@ export class MatchError extends Error {
   override name = 'MatchError';
 }
 
-/** How deep each signal's ranking goes before fusion. */
-const DEPTH = 150;
-/** Terms in more than this share of passages do not select candidates (they still score). */
-const COMMON_TERM_SHARE = 0.08;
-
 function idf(total: number, df: number): number {
   return Math.log(1 + (total - df + 0.5) / (df + 0.5));
 }
 
 /**
- * Matchmaking retrieval: dense vectors (when a provider is active), BM25 over segmented text, and
- * glossary concepts, fused by weighted reciprocal rank. The store only returns published listings and
- * never confidential details.
+ * Matchmaking retrieval: dense vectors (when a provider is active), BM25 over segmented text, and the
+ * glossary (shared concepts, plus BM25 over the English labels of the query's concepts: a dictionary
+ * translation of the need), fused by weighted reciprocal rank. The store only returns published listings
+ * and never confidential details.
  */
 export class Matcher {
   constructor(
@@ -97,7 +94,7 @@ export class Matcher {
     const language = options.language ?? detectLanguage(text)?.language ?? 'en';
     const limit = Math.max(1, Math.min(options.limit ?? 10, 100));
     const offset = Math.max(0, options.offset ?? 0);
-    const depth = Math.max(DEPTH, offset + limit);
+    const depth = Math.max(RETRIEVAL.depth, offset + limit);
     const filter: ListingFilter = {
       kinds: options.kinds ?? ['offer', 'expertise'],
       countries: options.countries,
@@ -114,7 +111,7 @@ export class Matcher {
 
     const [lexical, concept, dense] = await Promise.all([
       runLexical ? this.lexical(text, language, filter, depth) : Promise.resolve(undefined),
-      runConcept ? this.concepts(conceptIds, filter, depth) : Promise.resolve(undefined),
+      runConcept ? this.glossarySignal(conceptIds, filter, depth) : Promise.resolve(undefined),
       runDense ? this.dense(text, filter, depth) : Promise.resolve(undefined),
     ]);
 
@@ -138,7 +135,12 @@ export class Matcher {
       for (const hit of dense) if (!bestPassage.has(hit.listingId)) bestPassage.set(hit.listingId, hit.passageId);
     }
     const signals = Object.keys(rankings) as Signal[];
-    const fused = fuseRankings(rankings);
+    const scores: Partial<Record<Signal, number[]>> = {};
+    if (RETRIEVAL.tieAware) {
+      if (lexical) scores.lexical = lexical.map((hit) => hit.score);
+      if (concept) scores.concept = concept.map((hit) => hit.score);
+    }
+    const fused = fuseRankings(rankings, { k: FUSION.k, weights: FUSION.weights }, scores);
     const page = fused.slice(offset, offset + limit);
     const ids = page.map((entry) => entry.listingId);
 
@@ -201,8 +203,20 @@ export class Matcher {
     });
   }
 
-  private async lexical(text: string, language: Language, filter: ListingFilter, depth: number): Promise<PassageHit[]> {
-    const queryTerms = textTerms(text, segmentationLocale(language)).slice(0, 64);
+  private async lexical(
+    text: string,
+    language: Language,
+    filter: ListingFilter,
+    depth: number,
+  ): Promise<PassageHit[]> {
+    let queryTerms = textTerms(text, segmentationLocale(language));
+    if (RETRIEVAL.stopwords) queryTerms = queryTerms.filter((term) => !isStopword(term, language));
+    queryTerms = queryTerms.slice(0, 64);
+    return this.bm25(queryTerms, filter, depth);
+  }
+
+  /** BM25 over passages for a list of terms, best passage per listing. */
+  private async bm25(queryTerms: string[], filter: ListingFilter, depth: number): Promise<PassageHit[]> {
     if (queryTerms.length === 0) return [];
     const [total, frequencies] = await Promise.all([
       this.store.passageCount(),
@@ -213,7 +227,7 @@ export class Matcher {
       .filter((entry) => entry.df > 0)
       .map((entry) => ({ term: entry.term, idf: idf(total, entry.df), df: entry.df }));
     if (weighted.length === 0) return [];
-    let candidates = weighted.filter((entry) => entry.df / total <= COMMON_TERM_SHARE).map((entry) => entry.term);
+    let candidates = weighted.filter((entry) => entry.df / total <= RETRIEVAL.commonTermShare).map((entry) => entry.term);
     if (candidates.length === 0) {
       candidates = [...weighted].sort((a, b) => a.df - b.df).slice(0, 3).map((entry) => entry.term);
     }
@@ -230,7 +244,53 @@ export class Matcher {
     return [...perListing.values()].sort((a, b) => b.score - a.score).slice(0, depth);
   }
 
-  private async concepts(conceptIds: string[], filter: ListingFilter, depth: number) {
+  /**
+   * The glossary signal: listings sharing the query's concepts, optionally fused with a dictionary
+   * translation of the query (see `translation`).
+   */
+  private async glossarySignal(conceptIds: string[], filter: ListingFilter, depth: number): Promise<ConceptHit[]> {
+    const byConcept = await this.concepts(conceptIds, filter, depth);
+    if (RETRIEVAL.translation <= 0 || conceptIds.length === 0) return byConcept;
+    const translated = await this.translation(conceptIds, filter, depth);
+    const fused = fuseRankings(
+      { concept: byConcept.map((hit) => hit.listingId), lexical: translated.map((hit) => hit.listingId) },
+      { k: FUSION.k, weights: { concept: 1, lexical: RETRIEVAL.translation, dense: 0 } },
+      RETRIEVAL.tieAware ? { concept: byConcept.map((hit) => hit.score), lexical: translated.map((hit) => hit.score) } : {},
+    );
+    const shared = new Map(byConcept.map((hit) => [hit.listingId, hit.sharedConcepts]));
+    return fused.slice(0, depth).map((entry) => ({ listingId: entry.listingId, score: entry.score, sharedConcepts: shared.get(entry.listingId) ?? [] }));
+  }
+
+  /**
+   * The query translated by the glossary: for each language published listings are written in, BM25 of
+   * the words of the query's concepts' labels in that language over the listings in that language only
+   * (so an Indonesian word never meets English text as a false friend: "air" is water in Indonesian).
+   * A Khmer need thus reaches an offer written in Thai or Vietnamese as well as one written in English.
+   * The per-language lists are merged by BM25 score.
+   */
+  private async translation(conceptIds: string[], filter: ListingFilter, depth: number): Promise<PassageHit[]> {
+    const languages = filter.languages?.length ? filter.languages : await this.store.publishedLanguages();
+    const lists = await Promise.all(
+      languages.map((language) => this.bm25(this.labelTerms(conceptIds, language), { ...filter, languages: [language] }, depth)),
+    );
+    return lists
+      .flat()
+      .sort((a, b) => b.score - a.score || a.listingId - b.listingId)
+      .slice(0, depth);
+  }
+
+  /** Distinct words of the concepts' labels in one language, segmented as listings in that language are. */
+  private labelTerms(conceptIds: string[], language: Language): string[] {
+    const out = new Set<string>();
+    for (const id of conceptIds) {
+      for (const label of this.glossary.concepts.get(id)?.labels[language] ?? []) {
+        for (const term of textTerms(label, segmentationLocale(language))) if (!isStopword(term, language)) out.add(term);
+      }
+    }
+    return [...out];
+  }
+
+  private async concepts(conceptIds: string[], filter: ListingFilter, depth: number): Promise<ConceptHit[]> {
     if (conceptIds.length === 0) return [];
     const [total, frequencies] = await Promise.all([
       this.store.listingCount(),

@@ -1,18 +1,34 @@
-import type { Matcher } from '../retrieval/match.js';
+import type { Matcher, MatchResponse } from '../retrieval/match.js';
 import type { Queryable } from '../store/db.js';
 
 /**
- * Unmet needs: a published need is unmet when the best offer or expertise the Matcher finds for it
- * (`Matcher.matchListing`, the same retrieval founders get) scores below the threshold.
- *
- * The score is the fused reciprocal-rank score of core/retrieval/fusion.ts, 0..1, where 1 means "ranked
- * first by every signal that ran". With one signal (say, shared words alone) the best possible score is
- * 0.5 (one of the two offline signals) or 0.33 (one of three with embeddings). The default threshold,
- * 0.6, therefore says: a need is met only when at least two signals agree on an offer near the top of
- * both rankings (shared words and shared glossary concepts, or a dense vector match). One signal alone,
- * such as a common word, is not a match.
+ * Unmet needs: a published need is unmet when none of the best offers or expertise the Matcher finds for
+ * it (`Matcher.matchListing`, the same retrieval founders get) covers at least this share of the need's
+ * glossary concepts (`bestCoverage`). Concepts are language-independent, so a Thai need met by an
+ * English offer counts as met. The fused score is not used: it is rank-based, and the only candidate of a
+ * weak search still ranks first. 0.5 = the best offer shares at least half of what the need is about; in
+ * the seeded test data, needs with a real offer cover 0.75–0.86, the others 0.
  */
-export const UNMET_THRESHOLD = 0.6;
+export const UNMET_THRESHOLD = 0.5;
+
+/** How many of the Matcher's best offers/expertise are looked at per need. */
+const UNMET_CANDIDATES = 5;
+
+/**
+ * The best glossary coverage among a need's matches: the share of the need's concepts that an offer or
+ * expertise shares with it (0..1). Absolute, unlike the fused score, which is rank-based (the only
+ * candidate of a weak search is still ranked first). A need with no glossary concept scores 0.
+ */
+export function bestCoverage(response: MatchResponse): number {
+  const wanted = new Set(response.queryConcepts.map((concept) => concept.id));
+  if (wanted.size === 0) return 0;
+  let best = 0;
+  for (const result of response.results) {
+    const shared = new Set(result.reasons.sharedConcepts.map((concept) => concept.id).filter((id) => wanted.has(id)));
+    best = Math.max(best, shared.size / wanted.size);
+  }
+  return best;
+}
 
 /** Kept this long at most, even when nothing in the store seems to have changed. */
 const CACHE_MAX_AGE_MS = 10 * 60 * 1000;
@@ -62,8 +78,8 @@ export class UnmetNeedScores {
       const key = `${need.id}:${need.updated_at instanceof Date ? need.updated_at.toISOString() : String(need.updated_at)}`;
       let score = this.scores.get(key);
       if (score === undefined) {
-        const response = await this.matcher.matchListing(need.id, { kinds: ['offer', 'expertise'], limit: 1 });
-        score = response.results[0]?.score ?? 0;
+        const response = await this.matcher.matchListing(need.id, { kinds: ['offer', 'expertise'], limit: UNMET_CANDIDATES });
+        score = bestCoverage(response);
         this.scores.set(key, score);
         this.scored++;
       }

@@ -28,6 +28,8 @@ export interface ListingFilter {
   countries?: string[];
   sectors?: string[];
   minTrl?: number;
+  /** Only listings written in these languages. */
+  languages?: Language[];
   /** Leave these listings out (e.g. the listing a search starts from). */
   excludeIds?: number[];
 }
@@ -105,12 +107,13 @@ function filterSql(filter: ListingFilter, params: unknown[]): string {
   if (filter.countries?.length) clauses.push(`l.country = ANY(${add(filter.countries)}::text[])`);
   if (filter.sectors?.length) clauses.push(`l.sectors && ${add(filter.sectors)}::text[]`);
   if (filter.minTrl !== undefined) clauses.push(`l.trl >= ${add(filter.minTrl)}`);
+  if (filter.languages?.length) clauses.push(`l.language = ANY(${add(filter.languages)}::text[])`);
   if (filter.excludeIds?.length) clauses.push(`NOT (l.id = ANY(${add(filter.excludeIds)}::int[]))`);
   return clauses.join(' AND ');
 }
 
 interface CachedFigure {
-  value: number;
+  value: unknown;
   at: number;
 }
 
@@ -419,13 +422,22 @@ export class ListingStore {
 
   // ---- corpus statistics (cached briefly; only used for weighting) ---------------------------------
 
-  private async figure(key: string, compute: () => Promise<number>): Promise<number> {
+  private async figure<T = number>(key: string, compute: () => Promise<T>): Promise<T> {
     const cached = this.figures.get(key);
-    if (cached && Date.now() - cached.at < FIGURE_TTL_MS) return cached.value;
+    if (cached && Date.now() - cached.at < FIGURE_TTL_MS) return cached.value as T;
     const value = await compute();
     this.figures.set(key, { value, at: Date.now() });
     if (this.figures.size > 50_000) this.figures.clear();
     return value;
+  }
+
+  /**
+   * Reclaims dead rows and refreshes the planner's statistics of the listing tables. Run after bulk
+   * writes (reindex rewrites every row): without it PGlite plans queries from stale statistics and
+   * searches ran 10–100× slower after a reindex until the next autovacuum (PGlite has none).
+   */
+  async vacuumAnalyze(): Promise<void> {
+    for (const table of ['listings', 'passages', 'listing_confidential']) await this.db.query(`VACUUM (ANALYZE) ${table}`);
   }
 
   /** Forgets cached corpus statistics (after writes in the same process). */
@@ -446,6 +458,16 @@ export class ListingStore {
         'SELECT avg(length(lexemes))::float8 AS avg FROM passages',
       );
       return rows[0]?.avg ?? 1;
+    });
+  }
+
+  /** Languages that published listings are written in (cached like the other corpus statistics). */
+  async publishedLanguages(): Promise<Language[]> {
+    return this.figure<Language[]>('languages', async () => {
+      const { rows } = await this.db.query<{ language: Language }>(
+        "SELECT DISTINCT language FROM listings WHERE status = 'published' ORDER BY language",
+      );
+      return rows.map((row) => row.language);
     });
   }
 
@@ -471,7 +493,7 @@ export class ListingStore {
     const missing = terms.filter((term) => {
       const cached = this.figures.get(`df:${term}`);
       if (cached && Date.now() - cached.at < FIGURE_TTL_MS) {
-        result.set(term, cached.value);
+        result.set(term, cached.value as number);
         return false;
       }
       return true;
