@@ -1,4 +1,8 @@
+import { Alerts } from '../core/alerts/alerts.js';
 import { Engine } from '../core/conversation/engine.js';
+import { DeliveryStore } from '../core/delivery/delivery-store.js';
+import { introductionSettingsFromEnv } from '../core/introductions/from-env.js';
+import { Introductions } from '../core/introductions/introductions.js';
 import { ConversationStateStore } from '../core/conversation/state-store.js';
 import type { Env } from '../core/config/env.js';
 import type { DenseEncoder } from '../core/embeddings/provider.js';
@@ -11,6 +15,8 @@ import { RuleUnderstander } from '../core/understanding/rules.js';
 
 export interface Assistant {
   engine: Engine;
+  introductions: Introductions;
+  alerts: Alerts;
   /** 'rules' without an LLM; otherwise the chat model's name (with the rules as fallback). */
   understanding: string;
 }
@@ -31,6 +37,9 @@ export function createAssistant(deps: {
 }): Assistant {
   const rules = new RuleUnderstander(deps.glossary);
   const llm = llmServicesFromEnv(deps.env, { fallback: rules, logger: deps.logger });
+  const delivery = new DeliveryStore(deps.store.db);
+  const introductions = new Introductions(deps.store.db, delivery, introductionSettingsFromEnv(deps.env));
+  const alerts = new Alerts(deps.store.db, delivery, deps.matcher, deps.store);
   const engine = new Engine({
     store: deps.store,
     states: new ConversationStateStore(deps.store.db),
@@ -42,6 +51,8 @@ export function createAssistant(deps: {
     needs: rules,
     logger: deps.logger,
     pageSize: deps.pageSize,
+    introductions,
+    alerts,
   });
-  return { engine, understanding: llm.model ? `llm (${deps.env.JEMBATAN_LLM_MODEL}) with rules as fallback` : 'rules (no LLM configured)' };
+  return { engine, introductions, alerts, understanding: llm.model ? `llm (${deps.env.JEMBATAN_LLM_MODEL}) with rules as fallback` : 'rules (no LLM configured)' };
 }

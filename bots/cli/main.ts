@@ -12,6 +12,8 @@ import { log } from '../../core/log.js';
 import { MATCH_MODES, MatchError, type MatchMode } from '../../core/retrieval/match.js';
 import { DatabaseUnavailableError } from '../../core/store/db.js';
 import { StoreModelMismatchError } from '../../core/store/listing-store.js';
+import { Alerts } from '../../core/alerts/alerts.js';
+import { DeliveryStore } from '../../core/delivery/delivery-store.js';
 import { ingest } from '../../ingest/ingest.js';
 import { PRESETS } from '../../ingest/presets/index.js';
 import { InputError } from '../../ingest/read-records.js';
@@ -76,6 +78,13 @@ async function runIngest(ctx: CliContext, path: string, opts: { preset: string; 
   });
   progress.stop();
   await ctx.store.setMeta('glossary_version', ctx.glossary.version);
+  if (summary.added + summary.updated > 0) {
+    // New listings: match saved needs now and queue the digests that are due (a running `serve` delivers them).
+    const alerts = new Alerts(ctx.store.db, new DeliveryStore(ctx.store.db), ctx.matcher, ctx.store);
+    const alertMatches = await alerts.scan();
+    const digests = await alerts.sendDigests();
+    if (alertMatches + digests > 0) log.info({ alertMatches, digests }, 'saved-need alerts');
+  }
   log.info(
     {
       added: summary.added,

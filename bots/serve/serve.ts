@@ -1,4 +1,5 @@
 import { DeliveryStore } from '../../core/delivery/delivery-store.js';
+import { MatchmakingJobs } from '../../core/jobs/matchmaking-jobs.js';
 import { log } from '../../core/log.js';
 import { createAssistant } from '../assistant.js';
 import type { CliContext } from '../cli/context.js';
@@ -38,6 +39,11 @@ export async function serve(ctx: CliContext, options: { port?: number; signal?: 
   );
   const address = await server.listen(options.port ?? ctx.env.PORT, ctx.env.JEMBATAN_HOST);
   for (const mount of mounts) await mount.start?.();
+  const jobs = new MatchmakingJobs(
+    { db: ctx.store.db, introductions: assistant.introductions, alerts: assistant.alerts, logger: log },
+    ctx.env.JEMBATAN_JOBS_POLL_MS,
+  );
+  jobs.start();
   log.info(
     { port: address.port, host: address.address, channels: mounts.map((mount) => mount.name), understanding: assistant.understanding },
     mounts.length > 0 ? 'jembatan serve is listening' : 'jembatan serve is listening with no chat channel configured (see README: Channels)',
@@ -54,6 +60,7 @@ export async function serve(ctx: CliContext, options: { port?: number; signal?: 
   });
   log.info({ inFlight: server.activeRequests }, 'shutting down: no new connections, finishing in-flight messages');
   clearInterval(pruner);
+  await jobs.stop();
   await server.close(SHUTDOWN_TIMEOUT_MS);
   for (const mount of mounts) await mount.stop?.();
   await assistant.engine.drain();

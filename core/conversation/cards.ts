@@ -8,7 +8,7 @@ import type { Button, ListingCard } from './types.js';
 
 const SUMMARY_CHARS = 280;
 
-export function listingCard(turn: Turn, listing: PublicListing, buttons: Button[]): ListingCard {
+export function listingCard(turn: Pick<Turn, 'language' | 't'>, listing: PublicListing, buttons: Button[]): ListingCard {
   return {
     listingId: listing.id,
     kind: listing.kind,

@@ -5,7 +5,9 @@ import { KeyedQueue } from './keyed-queue.js';
 import { languageFromLocale } from './labels.js';
 import * as account from './flows/account.js';
 import * as draft from './flows/draft.js';
+import * as alerts from './flows/alerts.js';
 import * as find from './flows/find.js';
+import * as introduce from './flows/introduce.js';
 import { DRAFT_FIELDS, type ConversationState } from './state.js';
 import { StateConflictError } from './state-store.js';
 import { Turn, type EngineDeps } from './turn.js';
@@ -162,6 +164,27 @@ export class Engine implements ConversationEngine {
           if (language) return account.setLanguage(turn, language);
           return account.chooseLanguage(turn);
         }
+        case 'intro_message':
+          if (intent.kind === 'cancel' || intent.kind === 'no') return turn.say('intro.cancelled');
+          return introduce.introductionMessage(turn, awaiting.listingId, text);
+        case 'intro_contact':
+          if (intent.kind === 'cancel') return turn.say('intro.cancelled');
+          return introduce.introductionContact(turn, awaiting.listingId, awaiting.message, text);
+        case 'intro_accept_contact':
+          if (intent.kind === 'cancel') return turn.say('intro.cancelled_decision');
+          return introduce.acceptWithContact(turn, awaiting.requestId, text);
+        case 'intro_decline':
+          if (intent.kind === 'cancel') return turn.say('intro.cancelled_decision');
+          return introduce.declineIntroduction(turn, awaiting.requestId, text);
+        case 'intro_question':
+          if (intent.kind === 'cancel') return turn.say('intro.cancelled_decision');
+          return introduce.sendQuestion(turn, awaiting.requestId, text);
+        case 'intro_reply':
+          if (intent.kind === 'cancel') return turn.say('intro.cancelled');
+          return introduce.sendReply(turn, awaiting.requestId, text);
+        case 'contact':
+          if (intent.kind === 'cancel' || intent.kind === 'no') return turn.say('intro.cancelled');
+          return introduce.setContact(turn, text);
         case 'clarify':
           if (intent.kind === 'cancel' || intent.kind === 'no') return turn.say('find.cancelled');
           return this.onNeed(turn, `${awaiting.partial} ${text}`.trim(), true);
@@ -230,6 +253,10 @@ export class Engine implements ConversationEngine {
       }
       case 'my':
         return account.showMyListings(turn);
+      case 'intros':
+        return introduce.showIntroductions(turn);
+      case 'alerts':
+        return alerts.showAlerts(turn);
       case 'forget':
         return account.askForget(turn);
     }
@@ -263,7 +290,41 @@ export class Engine implements ConversationEngine {
       case 'why':
         return find.feedbackReason(turn, arg);
       case 'intro':
-        if (Number.isInteger(id)) return find.requestIntroduction(turn, id);
+        if (Number.isInteger(id)) return introduce.startIntroduction(turn, id);
+        break;
+      case 'icx':
+        turn.state.awaiting = undefined;
+        return turn.say('intro.cancelled');
+      case 'iac':
+        turn.state.awaiting = undefined;
+        if (Number.isInteger(id)) return introduce.acceptIntroduction(turn, id);
+        break;
+      case 'idc':
+        turn.state.awaiting = undefined;
+        if (Number.isInteger(id)) return introduce.askDeclineReason(turn, id);
+        break;
+      case 'idn':
+        turn.state.awaiting = undefined;
+        if (Number.isInteger(id)) return introduce.declineIntroduction(turn, id, null);
+        break;
+      case 'iqs':
+        turn.state.awaiting = undefined;
+        if (Number.isInteger(id)) return introduce.askQuestion(turn, id);
+        break;
+      case 'irp':
+        turn.state.awaiting = undefined;
+        if (Number.isInteger(id)) return introduce.askReply(turn, id);
+        break;
+      case 'iwd':
+        turn.state.awaiting = undefined;
+        if (Number.isInteger(id)) return introduce.withdrawIntroduction(turn, id);
+        break;
+      case 'ict':
+        return introduce.askContact(turn);
+      case 'alert':
+        return alerts.saveAlert(turn);
+      case 'ast':
+        if (Number.isInteger(id)) return alerts.stopAlert(turn, id);
         break;
       case 'lang':
         if (isLanguage(arg)) return account.setLanguage(turn, arg as Language);

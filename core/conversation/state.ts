@@ -38,6 +38,14 @@ const AwaitingSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('feedback_reason'), listingId: z.number().int() }),
   z.object({ type: z.literal('forget_confirm') }),
   z.object({ type: z.literal('language') }),
+  /** Introductions (flows/introduce.ts): what the requester wants, their contact, the owner's answers. */
+  z.object({ type: z.literal('intro_message'), listingId: z.number().int() }),
+  z.object({ type: z.literal('intro_contact'), listingId: z.number().int(), message: z.string() }),
+  z.object({ type: z.literal('intro_accept_contact'), requestId: z.number().int() }),
+  z.object({ type: z.literal('intro_decline'), requestId: z.number().int() }),
+  z.object({ type: z.literal('intro_question'), requestId: z.number().int() }),
+  z.object({ type: z.literal('intro_reply'), requestId: z.number().int() }),
+  z.object({ type: z.literal('contact') }),
 ]);
 export type Awaiting = z.infer<typeof AwaitingSchema>;
 

@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import type { DenseEncoder } from '../embeddings/provider.js';
 import type { Glossary } from '../glossary/glossary.js';
 import type { TextWriter } from '../llm/writer.js';
+import type { Alerts } from '../alerts/alerts.js';
+import type { Introductions } from '../introductions/introductions.js';
 import type { Matcher } from '../retrieval/match.js';
 import type { ListingStore } from '../store/listing-store.js';
 import type { MessageUnderstander } from '../understanding/types.js';
@@ -24,6 +26,10 @@ export interface EngineDeps {
   logger: Logger;
   /** Cards per page of results (default 5). */
   pageSize?: number;
+  /** Introductions (limits, expiry, secretariat route); defaults to the store's database without a secretariat. */
+  introductions?: Introductions;
+  /** Saved-need alerts; defaults to the store's database and the engine's matcher. */
+  alerts?: Alerts;
 }
 
 /** One message being handled: who, in which language, the state to change, the replies to send. */

@@ -19,6 +19,11 @@ export interface EnqueueOptions {
   notBefore?: Date;
   /** Marks this inbox item done in the same transaction, so its replies are queued exactly once. */
   completesInbox?: number;
+  /**
+   * Queue inside this open transaction (the state change that caused the message commits with it, or
+   * neither does). `completesInbox` is then done in the same transaction.
+   */
+  tx?: Queryable;
 }
 
 export interface ClaimOutboxOptions {
@@ -156,15 +161,42 @@ export class DeliveryStore {
         [channel, toJsonb(address), stableJson(address), serializeReplies(replies), options.notBefore?.toISOString() ?? null],
       );
     const completes = options.completesInbox;
-    if (completes === undefined) return (await insert(this.db)).rows[0]!.id;
-    return this.db.transaction(async (tx) => {
+    const work = async (tx: Queryable) => {
       const { rows } = await insert(tx);
-      await tx.query(
-        `UPDATE inbox SET done_at = coalesce(done_at, now()), claimed_until = NULL, last_error = NULL WHERE id = $1`,
-        [completes],
-      );
+      if (completes !== undefined) {
+        await tx.query(
+          `UPDATE inbox SET done_at = coalesce(done_at, now()), claimed_until = NULL, last_error = NULL WHERE id = $1`,
+          [completes],
+        );
+      }
       return rows[0]!.id;
-    });
+    };
+    if (options.tx) return work(options.tx);
+    if (completes === undefined) return (await insert(this.db)).rows[0]!.id;
+    return this.db.transaction(work);
+  }
+
+  /**
+   * Queues a message for a user (chat_users.id), built in their language, to the address they were last
+   * seen at (on `channel` when given), inside the transaction `tx`. False when the user has no address.
+   */
+  async enqueueForUser(
+    tx: Queryable,
+    userId: number,
+    build: (language: string) => Reply[],
+    channel?: string,
+  ): Promise<boolean> {
+    const { rows } = await tx.query<{ channel: string; address: unknown; language: string }>(
+      `SELECT a.channel, a.address, u.language FROM channel_addresses a JOIN chat_users u ON u.id = a.user_id
+        WHERE a.user_id = $1 AND ($2::text IS NULL OR a.channel = $2)
+        ORDER BY a.updated_at DESC, a.conversation_id LIMIT 1`,
+      [userId, channel ?? null],
+    );
+    const row = rows[0];
+    if (!row) return false;
+    const replies = build(row.language);
+    if (replies.length > 0) await this.enqueue(row.channel, parseAddress(row.address), replies, { tx });
+    return true;
   }
 
   /**

@@ -6,7 +6,7 @@ import type { Sector } from '../domain/sectors.js';
  * What a chat message means to the conversation engine. Produced by the rule-based understanding
  * (`core/understanding/rules.ts`, always available) or by an LLM (`core/llm/`), validated either way.
  */
-export const COMMANDS = ['help', 'language', 'find', 'offer', 'need', 'my', 'privacy', 'forget'] as const;
+export const COMMANDS = ['help', 'language', 'find', 'offer', 'need', 'my', 'intros', 'alerts', 'privacy', 'forget'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export type Intent =

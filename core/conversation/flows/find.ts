@@ -159,6 +159,7 @@ async function showResults(turn: Turn, search: SearchState, { fresh }: { fresh: 
   const after = [];
   if (response.hasMore) after.push(turn.button('button.more', 'more'));
   if (hasFilters(search.filters)) after.push(turn.button('button.clear_filters', 'clear'));
+  if (search.offset === 0 && search.similarTo === undefined) after.push(turn.button('button.alert_me', 'alert'));
   turn.buttons(response.hasMore ? 'find.more_hint' : 'find.refine_hint', after);
 }
 
@@ -217,13 +218,3 @@ export async function feedbackReason(turn: Turn, reason: string): Promise<void> 
   turn.say('feedback.thanks');
 }
 
-export async function requestIntroduction(turn: Turn, listingId: number): Promise<void> {
-  const listing = (await turn.deps.store.listingsByIds([listingId])).get(listingId);
-  if (!listing || listing.status !== 'published') {
-    turn.say('listing.not_available');
-    return;
-  }
-  const created = await turn.deps.states.requestIntroduction(turn.user.id, listingId, turn.state.search?.query ?? '');
-  if (created) await recordMatchEvent(turn.deps.store.db, { event: 'intro_requested', channel: turn.user.channel, language: turn.language, listings: [listing] }, turn.deps.logger);
-  turn.say(created ? 'intro.requested' : 'intro.already', { title: listing.title });
-}
