@@ -348,6 +348,55 @@ describe.each(STORE_KINDS)('delivery on %s', (kind) => {
     expect(image.alt).toBe('a chart');
   });
 
+  it('a worker killed between sending and marking: the next one resumes after the last delivered part; a part in doubt is checked where the platform allows', async () => {
+    /** A platform that records every message (part) it receives, with the key the sender gave. */
+    const platform: Array<{ key: string; part: number; text: string }> = [];
+    let release: (error: Error) => void = () => undefined;
+    /** Sends each reply as one part; with `lookup`, a part in doubt is looked up on the platform first. */
+    const partSender = (channel: string, options: { dieAtPart?: number; lookup?: boolean }): ChannelSender => ({
+      channel,
+      async send(_address, replies, progress): Promise<SendOutcome> {
+        let part = progress?.from ?? 0;
+        if (progress?.inDoubt && options.lookup && platform.some((m) => m.key === progress.key && m.part === part)) {
+          await progress.delivered(part);
+          part++;
+        }
+        for (; part < replies.length; part++) {
+          await progress?.starting(part);
+          const reply = replies[part]!;
+          platform.push({ key: progress?.key ?? '', part, text: reply.type === 'text' ? reply.text : reply.type });
+          // The process dies after the platform accepted the message, before anything is recorded.
+          if (part === options.dieAtPart) await new Promise<never>((_, reject) => (release = reject));
+          await progress?.delivered(part);
+        }
+        return { status: 'sent' };
+      },
+    });
+    const replies: Reply[] = [1, 2, 3, 4].map((n) => ({ type: 'text', text: `part ${n}` }));
+
+    for (const lookup of [true, false]) {
+      platform.length = 0;
+      const channel = freshChannel();
+      await store.enqueue(channel, { chatId: 70 }, replies);
+      // The first worker sends parts 1 and 2, then dies while part 3 is on the wire (it is not stopped:
+      // it never finishes, like a killed process).
+      const dying = new DeliveryWorker({ store, logger: silent, channel, sender: partSender(channel, { dieAtPart: 2 }) });
+      void dying.runOnce().catch(() => undefined);
+      await waitFor(() => platform.length === 3, 10_000, 'three parts on the platform');
+      // Its lease runs out (here: made to), and another worker takes the item over.
+      await db.query('UPDATE outbox SET claimed_until = now() - interval \'1 second\' WHERE channel = $1', [channel]);
+      const next = worker({ channel, sender: partSender(channel, { lookup }) });
+      await next.runOnce();
+      const texts = platform.map((m) => m.text);
+      // Nothing lost; parts 1 and 2 are never sent again. Part 3 (in doubt) is found on the platform when the
+      // sender can look it up (Slack, by message metadata), and sent again otherwise (Telegram, Teams).
+      expect(texts).toEqual(lookup ? ['part 1', 'part 2', 'part 3', 'part 4'] : ['part 1', 'part 2', 'part 3', 'part 3', 'part 4']);
+      const row = (await db.query<{ sent: boolean; parts_sent: number }>('SELECT sent_at IS NOT NULL AS sent, parts_sent FROM outbox WHERE channel = $1', [channel])).rows[0];
+      expect(row).toEqual({ sent: true, parts_sent: 4 });
+      release(new Error('the killed process is gone'));
+    }
+  });
+
   it('stop() waits for the send in progress, gives back items not started, and claims nothing more', async () => {
     const channel = freshChannel();
     let release!: () => void;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
 import type { Reply } from '../../core/conversation/types.js';
-import type { ChannelAddress, ChannelSender, SendOutcome } from '../../core/delivery/types.js';
+import type { ChannelAddress, ChannelSender, SendOutcome, SendProgress } from '../../core/delivery/types.js';
 import { backoffMs } from '../../core/delivery/worker.js';
 import type { Logger } from '../../core/log.js';
 import { CHANNEL, type TeamsAddress } from './incoming.js';
@@ -127,13 +127,20 @@ export class TeamsSender implements ChannelSender {
     }
   }
 
-  async send(rawAddress: ChannelAddress, replies: Reply[]): Promise<SendOutcome> {
+  async send(rawAddress: ChannelAddress, replies: Reply[], progress?: SendProgress): Promise<SendOutcome> {
     if (!isAddress(rawAddress)) return { status: 'failed', error: 'not a Teams conversation address' };
     const address = rawAddress;
     const activities = renderActivities(replies);
     if (activities.length === 0) return { status: 'sent' };
     const key = createHash('sha256').update(JSON.stringify([address, replies])).digest('base64url');
     const state = this.progress.get(key) ?? { sent: 0, failures: 0 };
+    // Durable progress (the outbox) wins over this process's memory: another process may have sent parts.
+    if (progress) state.sent = progress.from;
+    if (progress?.inDoubt) {
+      // The Bot Connector has no idempotency key: the part an earlier attempt may have delivered before
+      // dying is sent again (at most one message can repeat).
+      this.options.logger.warn({ conversation: address.conversation.id, part: state.sent, key: progress.key }, 'teams part in doubt after a crash; sending it again');
+    }
     try {
       await this.options.adapter.continueConversationAsync(this.options.appId, referenceOf(address), async (context: TurnContext) => {
         const connector = context.turnState.get(context.adapter.ConnectorClientKey) as ConnectorLike | undefined;
@@ -141,7 +148,9 @@ export class TeamsSender implements ChannelSender {
         disableConnectorRetries(connector);
         for (; state.sent < activities.length; state.sent++) {
           await this.threadSlot(address.conversation.id);
+          await progress?.starting(state.sent);
           await connector.conversations.sendToConversation(address.conversation.id, this.activityFor(address, activities[state.sent]!));
+          await progress?.delivered(state.sent);
         }
       });
       this.progress.delete(key);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Input, TelegramError, type Telegram } from 'telegraf';
 import type { Reply } from '../../core/conversation/types.js';
-import type { ChannelAddress, ChannelSender, SendOutcome } from '../../core/delivery/types.js';
+import type { ChannelAddress, ChannelSender, SendOutcome, SendProgress } from '../../core/delivery/types.js';
 import type { Logger } from '../../core/log.js';
 import type { CallbackData } from './callback-data.js';
 import { renderReplies, type OutgoingMessage } from './render.js';
@@ -89,19 +89,29 @@ export class TelegramSender implements ChannelSender {
     }
   }
 
-  async send(rawAddress: ChannelAddress, replies: Reply[]): Promise<SendOutcome> {
+  async send(rawAddress: ChannelAddress, replies: Reply[], progress?: SendProgress): Promise<SendOutcome> {
     const address = rawAddress as TelegramAddress;
     if (typeof address.chatId !== 'number' && typeof address.chatId !== 'string') return { status: 'failed', error: 'address has no chatId' };
     const messages = renderReplies(replies, { callbackData: (action) => this.options.callbackData.encode(action) });
+    // Without durable progress (direct use), remember it in memory for the retry in this process.
     const key = createHash('sha256').update(JSON.stringify([address, replies])).digest('base64url');
-    let done = this.progress.get(key) ?? 0;
+    let done = progress ? progress.from : (this.progress.get(key) ?? 0);
+    if (progress?.inDoubt) {
+      // Telegram has no idempotency key nor a way to read back what a bot sent: the part an earlier
+      // attempt may have delivered before dying is sent again (at most one message can repeat).
+      this.options.logger.warn({ chatId: address.chatId, part: done, key: progress.key }, 'telegram part in doubt after a crash; sending it again');
+    }
     try {
-      for (; done < messages.length; done++) await this.sendOne(address, messages[done]!);
+      for (; done < messages.length; done++) {
+        await progress?.starting(done);
+        await this.sendOne(address, messages[done]!);
+        await progress?.delivered(done);
+      }
       this.progress.delete(key);
       return { status: 'sent' };
     } catch (error) {
       const outcome = this.classify(error);
-      if (outcome.status === 'retry' && done > 0) {
+      if (!progress && outcome.status === 'retry' && done > 0) {
         this.progress.set(key, done);
         if (this.progress.size > 10_000) this.progress.delete(this.progress.keys().next().value!);
       } else if (outcome.status === 'failed') {

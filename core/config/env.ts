@@ -69,21 +69,28 @@ export const EnvSchema = z.object({
     (value) => (value === '' || value === undefined ? '0' : value),
     z.enum(['0', '1', 'true', 'false'], { message: 'must be 1 or 0' }).transform((value) => value === '1' || value === 'true'),
   ),
-  /** Slack (adapters/slack, docs/SLACK.md): the bot token and signing secret turn the channel on. */
+  /** Slack (adapters/slack, docs/SLACK.md): the bot token with the signing secret (HTTP) and/or the app token (Socket Mode). */
   SLACK_BOT_TOKEN: optionalString.pipe(z.string().regex(/^xox[a-z]-/, 'must be a bot token such as xoxb-…').optional()),
+  /** Verifies the HTTP Request URLs; without it they are not mounted. */
   SLACK_SIGNING_SECRET: optionalString,
-  /** Socket Mode app-level token (xapp-…); documented, not used by `jembatan serve` (HTTP mode). */
-  SLACK_APP_TOKEN: optionalString,
+  /** Socket Mode app-level token (xapp-…, scope connections:write): events over a WebSocket, no public URL needed. */
+  SLACK_APP_TOKEN: optionalString.pipe(z.string().regex(/^xapp-/, 'must be an app-level token such as xapp-…').optional()),
   /** Web API base URL (default https://slack.com/api/), e.g. a corporate proxy. */
   SLACK_API_URL: optionalString.pipe(z.url({ message: 'must be a URL such as https://slack.com/api/' }).optional()),
   /** Comma-separated workspace (team) ids whose members may be secretariat staff; unset = any workspace. */
   SLACK_ALLOWED_TEAM_IDS: optionalString,
   /** Slack channel id where new listings are posted for moderation; unset = no moderation queue. */
   JEMBATAN_MODERATION_SLACK_CHANNEL: optionalString,
-  /** Comma-separated Slack user ids (U…) and channel ids (C…/G…) allowed to moderate and see statistics. */
+  /** Comma-separated Slack user ids (U…), channel ids (C…/G…) and user-group ids (S…) allowed to moderate and see statistics. */
   JEMBATAN_MODERATORS: optionalString,
   /** How often pending listings are looked for (ms). */
   JEMBATAN_MODERATION_POLL_MS: z.coerce.number().int().min(50).max(3_600_000).default(15_000),
+  /** Introduction requests a user may make in 24 hours. */
+  JEMBATAN_INTRO_DAILY_LIMIT: z.coerce.number().int().min(1).max(1000).default(5),
+  /** A pending introduction request expires after this many hours (both sides are told). */
+  JEMBATAN_INTRO_TTL_HOURS: z.coerce.number().min(0.001).max(24 * 365).default(336),
+  /** How often `serve` expires requests, matches saved needs and sends alert digests (ms). */
+  JEMBATAN_JOBS_POLL_MS: z.coerce.number().int().min(50).max(3_600_000).default(60_000),
 });
 export type Env = z.infer<typeof EnvSchema>;
 

@@ -49,6 +49,8 @@ interface OutboxRow {
   replies: unknown;
   attempts: number;
   created_at: Date | string;
+  parts_sent: number;
+  part_started: number | null;
 }
 
 const ms = (param: string) => `(${param}::float8 * interval '1 millisecond')`;
@@ -225,7 +227,8 @@ export class DeliveryStore {
             FOR UPDATE SKIP LOCKED)
          UPDATE outbox SET claimed_until = now() + ${ms('$3')}, attempts = outbox.attempts + 1
            FROM picked WHERE outbox.id = picked.id
-         RETURNING outbox.id, outbox.channel, outbox.address, outbox.replies, outbox.attempts, outbox.created_at`,
+         RETURNING outbox.id, outbox.channel, outbox.address, outbox.replies, outbox.attempts, outbox.created_at,
+                   outbox.parts_sent, outbox.part_started`,
         [channel, Math.max(0, Math.floor(limit)), nonNegative(leaseMs), nonNegative(options.perAddressMs ?? 0)],
       );
       const items: OutboxItem[] = [];
@@ -238,6 +241,8 @@ export class DeliveryStore {
             replies: deserializeReplies(row.replies),
             attempts: row.attempts,
             createdAt: row.created_at instanceof Date ? row.created_at : new Date(row.created_at),
+            partsSent: row.parts_sent,
+            partInDoubt: row.part_started !== null && row.part_started >= row.parts_sent,
           });
         } catch (error) {
           const message = `unreadable outbox item: ${error instanceof Error ? error.message : String(error)}`;
@@ -251,6 +256,16 @@ export class DeliveryStore {
     });
   }
 
+  /** Part `part` of an item is about to be sent (see SendProgress). */
+  async partStarting(id: number, part: number): Promise<void> {
+    await this.db.query('UPDATE outbox SET part_started = $2 WHERE id = $1', [id, part]);
+  }
+
+  /** Part `part` of an item was delivered: a later attempt starts after it. */
+  async partDelivered(id: number, part: number): Promise<void> {
+    await this.db.query('UPDATE outbox SET parts_sent = greatest(parts_sent, $2 + 1), part_started = NULL WHERE id = $1', [id, part]);
+  }
+
   async markSent(id: number): Promise<void> {
     await this.db.query(`UPDATE outbox SET sent_at = coalesce(sent_at, now()), claimed_until = NULL WHERE id = $1`, [id]);
   }
@@ -258,7 +273,7 @@ export class DeliveryStore {
   /** Not sent this time (rate limit, temporary failure): claimable again after `afterMs`, never dropped. */
   async retryOutbox(id: number, afterMs: number, error: string): Promise<void> {
     await this.db.query(
-      `UPDATE outbox SET claimed_until = NULL, last_error = $3, not_before = now() + ${ms('$2')}
+      `UPDATE outbox SET claimed_until = NULL, last_error = $3, not_before = now() + ${ms('$2')}, part_started = NULL
         WHERE id = $1 AND sent_at IS NULL AND failed_at IS NULL`,
       [id, nonNegative(afterMs), errorText(error)],
     );

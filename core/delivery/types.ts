@@ -34,6 +34,24 @@ export interface OutboxItem {
   attempts: number;
   /** Sent in id order per address: a conversation's messages never overtake each other. */
   createdAt: Date;
+  /** Parts (platform messages) of this item delivered by earlier attempts. */
+  partsSent: number;
+  /** An earlier attempt started the part at `partsSent` and died before recording it as delivered. */
+  partInDoubt: boolean;
+}
+
+/**
+ * Durable progress of one outbox item, handed to the sender: it sends parts from `from` on, calling
+ * `starting(i)` before and `delivered(i)` after each part, so a crash anywhere resumes after the last
+ * delivered part. `key` is stable across attempts (an idempotency key where the platform has one).
+ */
+export interface SendProgress {
+  key: string;
+  from: number;
+  /** The part at `from` may already have been delivered (see OutboxItem.partInDoubt). */
+  inDoubt: boolean;
+  starting(part: number): Promise<void>;
+  delivered(part: number): Promise<void>;
 }
 
 /** What a channel adapter's sender reports for one outbox item. */
@@ -46,5 +64,6 @@ export type SendOutcome =
 
 export interface ChannelSender {
   channel: string;
-  send(address: ChannelAddress, replies: Reply[]): Promise<SendOutcome>;
+  /** Sends the replies (from `progress.from` on, when given); see SendProgress. */
+  send(address: ChannelAddress, replies: Reply[], progress?: SendProgress): Promise<SendOutcome>;
 }

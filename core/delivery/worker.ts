@@ -238,7 +238,13 @@ export class DeliveryWorker {
     let outcome: SendOutcome;
     let thrown: unknown;
     try {
-      outcome = await sender.send(item.address, item.replies);
+      outcome = await sender.send(item.address, item.replies, {
+        key: `jembatan-outbox-${item.id}`,
+        from: item.partsSent,
+        inDoubt: item.partInDoubt,
+        starting: (part) => this.store.partStarting(item.id, part),
+        delivered: (part) => this.store.partDelivered(item.id, part),
+      });
     } catch (error) {
       thrown = error;
       outcome = { status: 'retry', afterMs: backoffMs(item.attempts, this.retryBaseMs), error: describe(error) };
