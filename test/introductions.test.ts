@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Alerts } from '../core/alerts/alerts.js';
+import { translator } from '../core/conversation/i18n.js';
 import { readEnv } from '../core/config/env.js';
 import type { Engine } from '../core/conversation/engine.js';
 import { DeliveryStore } from '../core/delivery/delivery-store.js';
@@ -144,7 +145,7 @@ describe.each(STORE_KINDS)('introductions and alerts on %s', (kind) => {
     // Only the owner can decide.
     const stranger = await person('telegram', 'stranger', { chatId: 1009 });
     expect((await stranger.press(`iac:${requestId}`)).text()).toContain('Only the listing');
-    expect((await requester.press(`iac:${requestId}`)).text()).toContain('Only the listing');
+    expect((await requester.press(`iac:${requestId}`)).text()).toContain(translator('vi')('intro.not_allowed'));
 
     // Accept: the owner has no contact on file yet, so it is asked first.
     const mark = await lastOutboxId(db);
@@ -368,5 +369,19 @@ describe.each(STORE_KINDS)('introductions and alerts on %s', (kind) => {
     const stop = list.actions().find((action) => action.startsWith('ast:'))!;
     expect((await user.press(stop)).text()).toContain('stopped');
     expect((await user.say('alerts')).text()).toContain('no alerts');
+  });
+
+  it('forget deletes saved needs, the contact on file and messages still queued for the user', async () => {
+    const user = await person('telegram', 'forget-1', { chatId: 3001 });
+    await user.say('solar dryer for fish');
+    await user.press('alert');
+    await user.press('ict');
+    await user.say('Forget Me, forget@example.com');
+    await delivery.enqueue('telegram', { chatId: 3001 }, [{ type: 'text', text: 'queued before forget' }]);
+    await user.say('forget');
+    await user.press('forget:yes');
+    expect((await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM outbox WHERE channel = 'telegram' AND address_key = '{"chatId":3001}' AND sent_at IS NULL`)).rows[0]!.n).toBe(0);
+    expect((await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM saved_needs s LEFT JOIN chat_users u ON u.id = s.user_id WHERE u.id IS NULL`)).rows[0]!.n).toBe(0);
+    expect((await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM chat_users WHERE contact = 'Forget Me, forget@example.com'`)).rows[0]!.n).toBe(0);
   });
 });

@@ -1,4 +1,5 @@
 import { isLanguage, type Language } from '../domain/languages.js';
+import { parseAddress, stableJson } from '../delivery/serialize.js';
 import type { Db } from '../store/db.js';
 import { ConversationStateSchema, type ConversationState } from './state.js';
 
@@ -174,8 +175,9 @@ export class ConversationStateStore {
 
   /**
    * Deletes everything Jembatan holds about a user: listings they own (with passages and confidential
-   * details), feedback, introduction requests, searches, conversation state and the user record. One
-   * transaction: all of it or nothing.
+   * details), feedback, introduction requests, searches, conversation state, saved needs and alerts, where
+   * they can be reached, messages still queued for them there (unless another user shares that chat, e.g.
+   * a group), and the user record. One transaction: all of it or nothing.
    */
   async forget(userId: number, ownerRef: string): Promise<ForgetReport> {
     return this.db.transaction(async (tx) => {
@@ -185,6 +187,16 @@ export class ConversationStateStore {
       const searches = await count('DELETE FROM search_log WHERE user_id = $1 RETURNING id', [userId]);
       const conversations = await count('DELETE FROM conversations WHERE user_id = $1 RETURNING user_id AS id', [userId]);
       const listings = await count('DELETE FROM listings WHERE owner_ref = $1 RETURNING id', [ownerRef]);
+      const { rows: addresses } = await tx.query<{ channel: string; address: unknown }>(
+        `SELECT a.channel, a.address FROM channel_addresses a
+          WHERE a.user_id = $1
+            AND NOT EXISTS (SELECT 1 FROM channel_addresses b WHERE b.user_id <> a.user_id AND b.channel = a.channel AND b.address = a.address)`,
+        [userId],
+      );
+      for (const { channel, address } of addresses) {
+        await tx.query('DELETE FROM outbox WHERE channel = $1 AND address_key = $2 AND sent_at IS NULL', [channel, stableJson(parseAddress(address))]);
+      }
+      // chat_users cascades to channel_addresses, saved_needs (alert_matches) and alert_digests.
       await tx.query('DELETE FROM chat_users WHERE id = $1', [userId]);
       return { listings, feedback, introductionRequests, searches, conversations };
     });

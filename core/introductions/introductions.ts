@@ -311,10 +311,10 @@ export class Introductions {
     }));
   }
 
-  /** Whether the actor may decide this request (owner of the listing, or staff for the secretariat route). */
-  async mayDecide(actor: Actor, requestId: number): Promise<boolean> {
-    const request = await this.request(this.db, requestId);
-    return !!request && this.allowed(actor, request);
+  /** Whether the actor may decide this request now (its owner or staff, and still pending). */
+  async decidable(actor: Actor, requestId: number): Promise<DecideOutcome> {
+    const checked = await this.lockForDecision(this.db, actor, requestId);
+    return checked.ok ? { ok: true, id: requestId, title: checked.request.title } : checked;
   }
 
   // ------------------------------------------------------------------------------------------------
@@ -329,7 +329,7 @@ export class Introductions {
     actor: Actor,
     requestId: number,
   ): Promise<{ ok: true; request: RequestRow } | { ok: false; reason: 'not_found' | 'not_allowed' | 'not_pending'; status?: IntroductionStatus; title?: string }> {
-    const request = await this.request(tx, requestId, true);
+    const request = await this.request(tx, requestId, tx !== this.db);
     if (!request) return { ok: false, reason: 'not_found' };
     if (!this.allowed(actor, request)) return { ok: false, reason: 'not_allowed' };
     if (request.status !== 'pending') return { ok: false, reason: 'not_pending', status: request.status, title: request.title };

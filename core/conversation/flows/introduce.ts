@@ -114,7 +114,8 @@ function decisionFailed(turn: Turn, outcome: Exclude<DecideOutcome, { ok: true }
 /** Accept: the decider's contact is asked first when none is on file (it is what the requester receives). */
 export async function acceptIntroduction(turn: Turn, requestId: number): Promise<void> {
   const intros = service(turn);
-  if (!(await intros.mayDecide(actor(turn), requestId))) return turn.say('intro.not_allowed');
+  const open = await intros.decidable(actor(turn), requestId);
+  if (!open.ok) return decisionFailed(turn, open);
   const { contact } = await intros.contactOf(turn.user.id);
   if (!contact) {
     turn.state.awaiting = { type: 'intro_accept_contact', requestId };
@@ -147,7 +148,8 @@ async function recordIntroAccepted(turn: Turn, requestId: number): Promise<void>
 
 /** Decline: a typed reason is shared with the requester; the button declines without one. */
 export async function askDeclineReason(turn: Turn, requestId: number): Promise<void> {
-  if (!(await service(turn).mayDecide(actor(turn), requestId))) return turn.say('intro.not_allowed');
+  const open = await service(turn).decidable(actor(turn), requestId);
+  if (!open.ok) return decisionFailed(turn, open);
   turn.state.awaiting = { type: 'intro_decline', requestId };
   turn.buttons('intro.ask_decline_reason', [turn.button('button.intro_decline_silent', `idn:${requestId}`)]);
 }
@@ -159,7 +161,8 @@ export async function declineIntroduction(turn: Turn, requestId: number, reason:
 }
 
 export async function askQuestion(turn: Turn, requestId: number): Promise<void> {
-  if (!(await service(turn).mayDecide(actor(turn), requestId))) return turn.say('intro.not_allowed');
+  const open = await service(turn).decidable(actor(turn), requestId);
+  if (!open.ok) return decisionFailed(turn, open);
   turn.state.awaiting = { type: 'intro_question', requestId };
   turn.say('intro.ask_question');
 }
