@@ -2,27 +2,36 @@
  * The Slack app over real HTTP: requests signed exactly as Slack signs them (Events API, URL verification,
  * the /jembatan slash command, block_actions and view_submission payloads) are POSTed to a real
  * JembatanServer with the Slack mount; the Web API calls go to a stub on 127.0.0.1 behind SLACK_API_URL,
- * which records them. Real engine (rules, no LLM), real store (PGlite) with the sample listings.
+ * which records them. Over Socket Mode: the same payloads in envelopes from a real WebSocket server on
+ * 127.0.0.1 (test/support/fake-slack-socket.ts) that apps.connections.open points to. Real engine (rules,
+ * no LLM for conversations), real store (PGlite) with the sample listings; statistics questions through a
+ * fake OpenAI-compatible server when the LLM parser is wired.
  */
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isSecretariat, slackConfig } from '../adapters/slack/config.js';
+import { isSecretariat, isUserGroupId, slackConfig } from '../adapters/slack/config.js';
 import { SlackChannel, slackMountFromEnv, withoutMentions } from '../adapters/slack/mount.js';
 import { ENGINE_ACTION_PREFIX, MOD_APPROVE, MOD_REJECT, STATS_CSV, escapeSlack, renderReplies } from '../adapters/slack/render.js';
 import { channelMounts } from '../bots/serve/channels.js';
 import { JembatanServer } from '../bots/serve/http-server.js';
-import { readEnv } from '../core/config/env.js';
+import { ConfigError, readEnv } from '../core/config/env.js';
 import { translator } from '../core/conversation/i18n.js';
 import { DeliveryStore } from '../core/delivery/delivery-store.js';
 import { Glossary } from '../core/glossary/glossary.js';
 import { Matcher } from '../core/retrieval/match.js';
+import { LlmStatsParser, RuleStatsParser, STATS_FUNCTION } from '../core/stats/index.js';
 import type { Db } from '../core/store/db.js';
 import type { ListingStore } from '../core/store/listing-store.js';
 import { ChatUser, engineFor, loadSamples } from './support/chat.js';
+import { startFakeOpenAIChat, type FakeOpenAIChat } from './support/fake-openai-chat.js';
 import { FakeSlackApi, postSigned } from './support/fake-slack.js';
+import { FakeSlackSocket } from './support/fake-slack-socket.js';
 import { openTestStore } from './support/stores.js';
 
 const logger = pino({ level: 'silent' });
+/** Warnings of the HTTP channel, to check what is logged. */
+const warnings: Array<Record<string, any>> = [];
+const httpLogger = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(JSON.parse(line) as Record<string, any>) });
 const SECRET = '8f742231b10e8888abcd99yyyzzz85a5';
 const TEAM = 'T0001';
 const MODERATOR = 'U0MODERATOR';
@@ -30,6 +39,12 @@ const FOUNDER = 'U0FOUNDER';
 const STRANGER = 'U0STRANGER';
 const MOD_CHANNEL = 'C0MODQUEUE';
 const BOT_USER = 'U0JEMBATAN';
+/** A user group listed in JEMBATAN_MODERATORS, one of its members and a user outside it. */
+const GROUP = 'S0SECRETARIAT';
+const GROUPIE = 'U0GROUPIE';
+const OUTSIDER = 'U0OUTSIDER';
+const GROUP_CACHE_MS = 60_000;
+const APP_TOKEN = 'xapp-1-A0JEMBATAN-1-0123456789abcdef';
 
 type Json = Record<string, any>;
 
@@ -41,6 +56,8 @@ let server: JembatanServer;
 let slack: SlackChannel;
 let base = '';
 let eventCounter = 0;
+/** Added to the HTTP channel's clock: moves the user-group cache past its expiry without waiting. */
+let clockOffsetMs = 0;
 
 function env(extra: Record<string, string> = {}) {
   return readEnv({
@@ -48,7 +65,7 @@ function env(extra: Record<string, string> = {}) {
     SLACK_SIGNING_SECRET: SECRET,
     SLACK_API_URL: api.url,
     SLACK_ALLOWED_TEAM_IDS: TEAM,
-    JEMBATAN_MODERATORS: MODERATOR,
+    JEMBATAN_MODERATORS: `${MODERATOR},${GROUP}`,
     JEMBATAN_MODERATION_SLACK_CHANNEL: MOD_CHANNEL,
     ...extra,
   });
@@ -59,6 +76,17 @@ async function settle(): Promise<void> {
   for (let idle = 0; idle < 2; ) {
     const done = await slack.runOnce();
     idle = done.inbox + done.outbox === 0 ? idle + 1 : 0;
+  }
+}
+
+/** Waits until `ready` returns something truthy (the Socket Mode channel's own worker runs in the background). */
+async function until<T>(ready: () => T | Promise<T>, what: string, timeoutMs = 15_000): Promise<Exclude<T, false | 0 | '' | null | undefined>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await ready();
+    if (value) return value as Exclude<T, false | 0 | '' | null | undefined>;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 
@@ -88,8 +116,9 @@ function dm(user: string, text: string): Json {
   return eventBody({ type: 'message', channel: `D${user}`, channel_type: 'im', user, text, client_msg_id: `m-${eventCounter}` });
 }
 
-function slash(user: string, text: string, channel = 'C0GENERAL') {
-  const form = new URLSearchParams({
+/** The slash command's fields, as Slack POSTs them (form) or puts them in a Socket Mode envelope. */
+function slashFields(user: string, text: string, channel = 'C0GENERAL'): Record<string, string> {
+  return {
     token: 'deprecated',
     team_id: TEAM,
     team_domain: 'hub',
@@ -102,7 +131,11 @@ function slash(user: string, text: string, channel = 'C0GENERAL') {
     api_app_id: 'A0JEMBATAN',
     response_url: 'https://hooks.slack.com/commands/T0001/1/abc',
     trigger_id: `${++eventCounter}.1.trigger`,
-  });
+  };
+}
+
+function slash(user: string, text: string, channel = 'C0GENERAL') {
+  const form = new URLSearchParams(slashFields(user, text, channel));
   return postSigned(`${base}/slack/commands`, SECRET, form.toString(), 'application/x-www-form-urlencoded');
 }
 
@@ -137,14 +170,17 @@ beforeAll(async () => {
   await loadSamples(store);
   api = new FakeSlackApi();
   await api.start();
+  api.userGroups.set(GROUP, [GROUPIE]);
   slack = new SlackChannel({
     config: slackConfig(env())!,
     engine: engineFor(store),
     db,
     delivery: new DeliveryStore(db),
     matcher: new Matcher(store, Glossary.shared(), undefined),
-    logger,
+    logger: httpLogger,
     apiRetries: 0,
+    now: () => new Date(Date.now() + clockOffsetMs),
+    userGroupCacheMs: GROUP_CACHE_MS,
     // No per-conversation pacing in tests: settle() runs the worker until nothing is claimable.
     worker: { pacing: { perAddressMs: 0 } },
   });
@@ -161,17 +197,38 @@ afterAll(async () => {
 });
 
 describe('Slack pieces (pure)', () => {
-  it('mounts only with both credentials; secretariat needs an allowed workspace and a listed user or channel', () => {
+  it('mounts with the bot token and the signing secret and/or the app token; secretariat needs an allowed workspace and a listed user, channel or user group', async () => {
     expect(slackConfig(readEnv({}))).toBeUndefined();
-    expect(() => slackConfig(readEnv({ SLACK_BOT_TOKEN: 'xoxb-1' }))).toThrow(/SLACK_SIGNING_SECRET is missing/);
-    const config = slackConfig(readEnv({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', SLACK_ALLOWED_TEAM_IDS: 'T1, T2', JEMBATAN_MODERATORS: 'U1,C9' }))!;
+    expect(() => slackConfig(readEnv({ SLACK_BOT_TOKEN: 'xoxb-1' }))).toThrow(/SLACK_SIGNING_SECRET \(HTTP Request URLs\) and\/or SLACK_APP_TOKEN/);
+    expect(() => slackConfig(readEnv({ SLACK_SIGNING_SECRET: 's' }))).toThrow(/SLACK_BOT_TOKEN is missing/);
+    expect(() => slackConfig(readEnv({ SLACK_APP_TOKEN: APP_TOKEN }))).toThrow(ConfigError);
+    expect(() => readEnv({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xoxb-not-an-app-token' })).toThrow(/SLACK_APP_TOKEN: must be an app-level token/);
+    const socketOnly = slackConfig(readEnv({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: APP_TOKEN }))!;
+    expect(socketOnly.appToken).toBe(APP_TOKEN);
+    expect(socketOnly.signingSecret).toBeUndefined();
+    const config = slackConfig(readEnv({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', SLACK_ALLOWED_TEAM_IDS: 'T1, T2', JEMBATAN_MODERATORS: 'U1,C9,S7' }))!;
     expect(config.apiUrl).toBe('https://slack.com/api/');
-    expect(isSecretariat(config, { teamId: 'T2', userId: 'U1' })).toBe(true);
-    expect(isSecretariat(config, { teamId: 'T2', userId: 'U2', channelId: 'C9' })).toBe(true);
-    expect(isSecretariat(config, { teamId: 'T3', userId: 'U1' })).toBe(false);
-    expect(isSecretariat(config, { teamId: 'T1', userId: 'U2', channelId: 'C1' })).toBe(false);
+    expect(config.appToken).toBeUndefined();
+    expect(['U1', 'C9', 'S7'].map(isUserGroupId)).toEqual([false, false, true]);
+    const groups = { isMember: async (group: string, user: string) => group === 'S7' && user === 'U7' };
+    expect(await isSecretariat(config, { teamId: 'T2', userId: 'U1' })).toBe(true);
+    expect(await isSecretariat(config, { teamId: 'T2', userId: 'U2', channelId: 'C9' })).toBe(true);
+    expect(await isSecretariat(config, { teamId: 'T3', userId: 'U1' })).toBe(false);
+    expect(await isSecretariat(config, { teamId: 'T1', userId: 'U2', channelId: 'C1' }, groups)).toBe(false);
+    expect(await isSecretariat(config, { teamId: 'T1', userId: 'U7', channelId: 'C1' }, groups)).toBe(true);
+    expect(await isSecretariat(config, { teamId: 'T1', userId: 'U7', channelId: 'C1' })).toBe(false);
+    expect(await isSecretariat(config, { teamId: 'T3', userId: 'U7' }, groups)).toBe(false);
     expect(channelMounts(readEnv({}), engineFor(store), logger, db).some((m) => m.name === 'slack')).toBe(false);
-    expect(slackMountFromEnv({ env: readEnv({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' }), engine: engineFor(store), db, logger })?.name).toBe('slack');
+    const http = slackMountFromEnv({ env: readEnv({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' }), engine: engineFor(store), db, logger })!;
+    expect(http.routes.map((route) => route.path)).toEqual(['/slack/events', '/slack/commands', '/slack/interactivity']);
+    expect(http.statsParser).toBeInstanceOf(RuleStatsParser);
+    const socket = slackMountFromEnv({ env: readEnv({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: APP_TOKEN }), engine: engineFor(store), db, logger })!;
+    expect(socket.routes).toEqual([]);
+    // With an LLM configured, statistics questions are read by it (the rules answer first when they read every word).
+    const withLlm = slackMountFromEnv({ env: readEnv({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' }), engine: engineFor(store), db, logger })!;
+    expect(withLlm.statsParser).toBeInstanceOf(LlmStatsParser);
+    const llmOff = slackMountFromEnv({ env: readEnv({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1', JEMBATAN_LLM: 'off' }), engine: engineFor(store), db, logger })!;
+    expect(llmOff.statsParser).toBeInstanceOf(RuleStatsParser);
   });
 
   it('renders engine replies as Block Kit: escaped mrkdwn, cards with fields and buttons, choices as buttons, images as files', () => {
@@ -385,5 +442,274 @@ describe('Slack over HTTP', () => {
     expect(status.rows[0]).toEqual({ status: 'rejected', status_reason: 'Please add the expected volume' });
     // The submitter is on Slack: the notification went out through the Slack outbox.
     expect(textOf(api.postedTo('DSLACKF'))).toContain('Please add the expected volume');
+  });
+});
+
+/** The numbers of a posted statistics table (section fields). */
+function tableFields(message: Json): string[] {
+  return ((message.blocks ?? []) as Json[]).filter((b) => b.type === 'section' && b.fields).flatMap((b) => (b.fields as Json[]).map((f) => String(f.text)));
+}
+
+async function listingsByKind(): Promise<Array<{ kind: string; n: number }>> {
+  const { rows } = await db.query<{ kind: string; n: number }>(`SELECT kind, count(*)::int AS n FROM listings WHERE status = 'published' GROUP BY kind ORDER BY n DESC`);
+  return rows;
+}
+
+describe('Moderators by user group (usergroups.users.list)', () => {
+  const refusal = translator('en')('moderation.not_allowed').slice(0, 30);
+
+  it('a member of a listed user group gets statistics; a non-member is refused politely', async () => {
+    // The strangers above were already checked against the group: start from an expired cache.
+    clockOffsetMs += GROUP_CACHE_MS + 1000;
+    const lookups = api.of('usergroups.users.list').length;
+    expect((await slash(GROUPIE, 'stats listings by kind', 'C0GROUP1')).status).toBe(200);
+    await settle();
+    const [table] = api.postedTo('C0GROUP1');
+    expect(table).toBeDefined();
+    for (const row of await listingsByKind()) expect(tableFields(table!)).toContain(String(row.n));
+    const lookup = api.of('usergroups.users.list').at(-1)!;
+    expect(api.of('usergroups.users.list')).toHaveLength(lookups + 1);
+    expect(lookup.args.usergroup).toBe(GROUP);
+    expect(lookup.token).toBe('xoxb-test-token');
+
+    expect((await slash(OUTSIDER, 'stats listings by kind', 'C0GROUP2')).status).toBe(200);
+    await settle();
+    const refused = api.postedTo('C0GROUP2');
+    expect(refused).toHaveLength(1);
+    expect(textOf(refused)).toContain(refusal);
+    // The group's members were cached: no second lookup.
+    expect(api.of('usergroups.users.list')).toHaveLength(lookups + 1);
+  });
+
+  it('membership is cached for the configured time; someone removed from the group is refused once it expires; a failed lookup is a refusal, not a crash', async () => {
+    api.userGroups.set(GROUP, []);
+    const lookups = api.of('usergroups.users.list').length;
+    // Still cached: the old membership holds.
+    expect((await slash(GROUPIE, 'stats listings by kind', 'C0GROUP3')).status).toBe(200);
+    await settle();
+    expect(tableFields(api.postedTo('C0GROUP3')[0]!).length).toBeGreaterThan(0);
+    expect(api.of('usergroups.users.list')).toHaveLength(lookups);
+
+    clockOffsetMs += GROUP_CACHE_MS + 1000;
+    expect((await slash(GROUPIE, 'stats listings by kind', 'C0GROUP4')).status).toBe(200);
+    await settle();
+    expect(api.of('usergroups.users.list')).toHaveLength(lookups + 1);
+    expect(textOf(api.postedTo('C0GROUP4'))).toContain(refusal);
+
+    // Back in the group, but the lookup fails (e.g. the scope is missing): refused, a warning, no crash.
+    api.userGroups.set(GROUP, [GROUPIE]);
+    clockOffsetMs += GROUP_CACHE_MS + 1000;
+    api.failNext('usergroups.users.list', 'missing_scope');
+    const uploads = api.uploads.length;
+    expect((await slash(GROUPIE, 'stats listings by kind', 'C0GROUP5')).status).toBe(200);
+    await settle();
+    expect(textOf(api.postedTo('C0GROUP5'))).toContain(refusal);
+    expect(api.uploads.length).toBe(uploads);
+    expect(warnings.some((line) => line.usergroup === GROUP && line.error === 'missing_scope' && line.level === 40)).toBe(true);
+    const { rows } = await db.query<{ done: boolean; last_error: string | null }>(
+      `SELECT done_at IS NOT NULL AS done, last_error FROM inbox WHERE channel = 'slack' AND payload->'body'->>'channel_id' = 'C0GROUP5'`,
+    );
+    expect(rows).toEqual([{ done: true, last_error: null }]);
+
+    // A failure is not cached: the next question asks Slack again and is answered.
+    expect((await slash(GROUPIE, 'stats listings by kind', 'C0GROUP6')).status).toBe(200);
+    await settle();
+    expect(tableFields(api.postedTo('C0GROUP6')[0]!).length).toBeGreaterThan(0);
+  });
+});
+
+describe('Slack over Socket Mode (SLACK_APP_TOKEN, no signing secret)', () => {
+  let socketServer: FakeSlackSocket;
+  let llm: FakeOpenAIChat;
+  let socketSlack: SlackChannel;
+  const SOCKET_FOUNDER = 'U0SOCKETF';
+  const socketEnv = () =>
+    readEnv({
+      SLACK_BOT_TOKEN: 'xoxb-test-token',
+      SLACK_APP_TOKEN: APP_TOKEN,
+      SLACK_API_URL: api.url,
+      SLACK_ALLOWED_TEAM_IDS: TEAM,
+      JEMBATAN_MODERATORS: MODERATOR,
+      OPENAI_BASE_URL: llm.baseURL,
+      OPENAI_API_KEY: 'sk-test-slack',
+      JEMBATAN_LLM_TIMEOUT_MS: '5000',
+    });
+  // Pings every second, a pong expected within 3 s; a dropped connection is reopened after 3 s.
+  const tuning = { apiRetries: 0, worker: { pollMs: 50, pacing: { perAddressMs: 0 } }, socket: { clientPingTimeoutMs: 3000, connectWaitMs: 10_000 } };
+  const llmAnswer = (overrides: Record<string, unknown>) => ({
+    understood: true,
+    metric: null,
+    groupBy: null,
+    kinds: null,
+    statuses: null,
+    countries: null,
+    sectors: null,
+    languages: null,
+    from: null,
+    to: null,
+    limit: null,
+    language: null,
+    ...overrides,
+  });
+
+  /** Waits until the running worker has handled every stored envelope and sent every reply. */
+  async function quiet(): Promise<void> {
+    await until(async () => {
+      const { rows } = await db.query<{ n: number }>(
+        `SELECT (SELECT count(*) FROM inbox WHERE channel = 'slack' AND done_at IS NULL) + (SELECT count(*) FROM outbox WHERE channel = 'slack' AND sent_at IS NULL AND failed_at IS NULL) AS n`,
+      );
+      return Number(rows[0]!.n) === 0;
+    }, 'an idle inbox and an empty outbox');
+  }
+
+  /** Sends an envelope and waits for its ack; returns the ack and how long it took. */
+  async function sendAndAck(type: 'events_api' | 'slash_commands' | 'interactive', payload: Json, options: Parameters<FakeSlackSocket['envelope']>[2] = {}) {
+    const started = performance.now();
+    const id = socketServer.envelope(type, payload, options);
+    const ack = await until(() => socketServer.ack(id), `the ack of ${id}`);
+    return { id, ack, ms: performance.now() - started };
+  }
+
+  beforeAll(async () => {
+    socketServer = new FakeSlackSocket();
+    await socketServer.start();
+    api.socketUrl = socketServer.url;
+    llm = await startFakeOpenAIChat();
+    socketSlack = slackMountFromEnv({ env: socketEnv(), engine: engineFor(store), db, logger, tuning })!;
+  });
+
+  afterAll(async () => {
+    await socketSlack?.stop();
+    await socketServer?.stop();
+    await llm?.close();
+  });
+
+  it('start() opens the connection with apps.connections.open (app token, through SLACK_API_URL) and waits for hello; no HTTP routes', async () => {
+    expect(socketSlack.routes).toEqual([]);
+    expect(socketSlack.statsParser).toBeInstanceOf(LlmStatsParser);
+    const opens = api.of('apps.connections.open').length;
+    await socketSlack.start();
+    expect(api.of('apps.connections.open')).toHaveLength(opens + 1);
+    expect(api.of('apps.connections.open').at(-1)!.token).toBe(APP_TOKEN);
+    expect(socketServer.connections).toHaveLength(1);
+    expect(socketServer.current?.path).toMatch(/^\/link\/\?ticket=/);
+  });
+
+  it('a DM envelope is acknowledged at once and answered with chat.postMessage; a re-sent envelope with the same event_id is handled once', async () => {
+    const search = dm(SOCKET_FOUNDER, 'solar rice dryer for our cooperative');
+    const first = await sendAndAck('events_api', search);
+    expect(first.ack).toEqual({ envelope_id: first.id, payload: {} });
+    expect(first.ms).toBeLessThan(3000);
+    await until(() => api.postedTo(`D${SOCKET_FOUNDER}`).length > 0, 'the DM answer');
+    // The answer is several messages (text, cards): all of them sent.
+    await quiet();
+    expect(buttonsOf(api.postedTo(`D${SOCKET_FOUNDER}`)).some((b) => String(b.value).startsWith('det:'))).toBe(true);
+
+    // Help, then Slack re-sends the same event in a new envelope (retry_attempt 1): stored once, answered once.
+    const help = dm(SOCKET_FOUNDER, 'help');
+    const rows = await inboxRows();
+    const before = api.postedTo(`D${SOCKET_FOUNDER}`).length;
+    await sendAndAck('events_api', help);
+    const retried = await sendAndAck('events_api', help, { retryAttempt: 1, retryReason: 'timeout' });
+    expect(retried.ack).toEqual({ envelope_id: retried.id, payload: {} });
+    expect(await inboxRows()).toBe(rows + 1);
+    // A later message is answered after the help: had the retry been stored, its answer would come first.
+    await sendAndAck('events_api', dm(SOCKET_FOUNDER, 'help'));
+    await until(() => api.postedTo(`D${SOCKET_FOUNDER}`).length >= before + 2, 'two help answers');
+    await quiet();
+    const helps = api.postedTo(`D${SOCKET_FOUNDER}`).slice(before);
+    expect(helps).toHaveLength(2);
+    expect(textOf(helps)).toContain(translator('en')('help.text').split('\n')[0]!);
+  });
+
+  it('/jembatan stats from a moderator gets the table; a question the rules cannot fully read goes to the LLM; strangers are refused', async () => {
+    const command = await sendAndAck('slash_commands', slashFields(MODERATOR, 'stats listings by kind', 'C0SOCKETSEC'));
+    expect(command.ack).toEqual({ envelope_id: command.id, payload: {} });
+    const [table] = await until(() => api.postedTo('C0SOCKETSEC').length > 0 && api.postedTo('C0SOCKETSEC'), 'the stats table');
+    for (const row of await listingsByKind()) expect(tableFields(table!)).toContain(String(row.n));
+    expect(llm.requests).toHaveLength(0); // every word understood by the rules
+
+    const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM listings WHERE status = 'published' AND kind = 'offer' AND 'agrifood' = ANY(sectors)`);
+    llm.reply({ type: 'structured', value: llmAnswer({ metric: 'listings', kinds: ['offer'], sectors: ['agrifood'], language: 'en' }) });
+    await sendAndAck('slash_commands', slashFields(MODERATOR, 'stats how many offers about seaweed', 'C0SOCKETLLM'));
+    const [answer] = await until(() => api.postedTo('C0SOCKETLLM').length > 0 && api.postedTo('C0SOCKETLLM'), 'the LLM-read stats answer');
+    expect(llm.requests).toHaveLength(1);
+    expect(llm.requests[0]!.body.tool_choice).toMatchObject({ type: 'function', function: { name: STATS_FUNCTION } });
+    expect(JSON.stringify(llm.requests[0]!.body.messages)).toContain('seaweed');
+    // The model's reading (agrifood offers), not the rules' (every offer): a different number.
+    expect(answer!.text).toBe('Offers · Agriculture & food');
+    expect(tableFields(answer!)).toEqual(['Offers', String(rows[0]!.n)]);
+
+    await sendAndAck('slash_commands', slashFields(STRANGER, 'stats listings by kind', 'C0SOCKETX'));
+    const refused = await until(() => api.postedTo('C0SOCKETX').length > 0 && api.postedTo('C0SOCKETX'), 'the refusal');
+    expect(textOf(refused)).toContain(translator('en')('moderation.not_allowed').slice(0, 30));
+  });
+
+  it('interactive envelopes: a view_submission is acknowledged with response_action clear, a button runs the engine action', async () => {
+    const view = {
+      type: 'view_submission',
+      team: { id: TEAM, domain: 'hub' },
+      user: { id: STRANGER, team_id: TEAM },
+      trigger_id: `${++eventCounter}.4.trigger`,
+      view: { id: 'V0SOCKET', hash: 'h2', callback_id: 'another_view', private_metadata: '', state: { values: {} } },
+    };
+    const submitted = await sendAndAck('interactive', view);
+    expect(submitted.ack).toEqual({ envelope_id: submitted.id, payload: { response_action: 'clear' } });
+
+    const details = buttonsOf(api.postedTo(`D${SOCKET_FOUNDER}`)).find((b) => String(b.value).startsWith('det:'))!;
+    await quiet();
+    const before = api.postedTo(`D${SOCKET_FOUNDER}`).length;
+    const pressed = await sendAndAck('interactive', {
+      type: 'block_actions',
+      user: { id: SOCKET_FOUNDER, team_id: TEAM },
+      team: { id: TEAM },
+      channel: { id: `D${SOCKET_FOUNDER}` },
+      container: { type: 'message', message_ts: '9.9', channel_id: `D${SOCKET_FOUNDER}` },
+      message: { ts: '9.9' },
+      trigger_id: `${++eventCounter}.5.trigger`,
+      actions: [{ action_id: details.action_id, value: details.value, type: 'button', block_id: 'b', action_ts: '9.91' }],
+    });
+    expect(pressed.ack).toEqual({ envelope_id: pressed.id, payload: {} });
+    await until(() => api.postedTo(`D${SOCKET_FOUNDER}`).length > before, 'the details');
+  });
+
+  it("answers Slack's pings and pings itself; a disconnect message makes it reconnect through apps.connections.open and carry on", async () => {
+    const first = socketServer.current!;
+    first.ping('ping-from-slack-1');
+    await until(() => first.pongs.includes('ping-from-slack-1'), 'the pong');
+    await until(() => first.pings > 0, "the client's ping");
+
+    const opens = api.of('apps.connections.open').length;
+    socketServer.disconnect('refresh_requested');
+    await until(() => first.closed, 'the old connection to close');
+    expect(first.clientCloseCode).toBe(1000);
+    const second = await until(() => socketServer.current !== first && socketServer.current, 'a new connection', 20_000);
+    expect(api.of('apps.connections.open')).toHaveLength(opens + 1);
+    expect(second.id).toBe(first.id + 1);
+
+    await quiet();
+    const before = api.postedTo(`D${SOCKET_FOUNDER}`).length;
+    const sent = await sendAndAck('events_api', dm(SOCKET_FOUNDER, 'help'));
+    expect(sent.ack).toEqual({ envelope_id: sent.id, payload: {} });
+    await until(() => api.postedTo(`D${SOCKET_FOUNDER}`).length > before, 'the answer on the new connection');
+    expect(first.errors.concat(second.errors)).toEqual([]);
+  });
+
+  it('stop() closes the socket with a close frame and does not reconnect', async () => {
+    const connection = socketServer.current!;
+    const opens = api.of('apps.connections.open').length;
+    await socketSlack.stop();
+    expect(connection.clientCloseCode).toBe(1000);
+    await until(() => connection.closed, 'the closed connection');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(socketServer.current).toBeUndefined();
+    expect(api.of('apps.connections.open')).toHaveLength(opens);
+  });
+
+  it('an app token Slack refuses makes start() fail with the reason', async () => {
+    const refused = slackMountFromEnv({ env: socketEnv(), engine: engineFor(store), db, logger, tuning })!;
+    api.failNext('apps.connections.open', 'invalid_auth');
+    await expect(refused.start()).rejects.toThrow(/Slack Socket Mode could not connect: invalid_auth/);
+    expect(socketServer.current).toBeUndefined();
   });
 });

@@ -10,10 +10,11 @@ import { inboxHandler } from '../../core/delivery/engine-bridge.js';
 import type { ChannelAddress, InboxItem } from '../../core/delivery/types.js';
 import { DeliveryWorker, type DeliveryPacing } from '../../core/delivery/worker.js';
 import { Glossary } from '../../core/glossary/glossary.js';
+import { chatModelFromEnv } from '../../core/llm/chat-model.js';
 import type { Logger } from '../../core/log.js';
 import { ModerationStore, notifySubmitter, type ModerationDecision } from '../../core/moderation/index.js';
 import { Matcher } from '../../core/retrieval/match.js';
-import { askStats, renderChart, RuleStatsParser, StatsEngine, StatsQuestionError, type StatsQuestionParser } from '../../core/stats/index.js';
+import { askStats, renderChart, RuleStatsParser, StatsEngine, StatsQuestionError, statsParserFor, type StatsQuestionParser } from '../../core/stats/index.js';
 import type { Db } from '../../core/store/db.js';
 import { ListingStore } from '../../core/store/listing-store.js';
 import { isSecretariat, slackConfig, type SlackConfig } from './config.js';
@@ -33,6 +34,8 @@ import {
   type SlackMessage,
 } from './render.js';
 import { SlackSender } from './sender.js';
+import { SlackSocket, type SlackEnvelope } from './socket.js';
+import { SlackUserGroups } from './usergroups.js';
 
 export const CHANNEL = 'slack';
 /** One Request URL serves the Events API, the slash command and interactivity; the three paths are aliases. */
@@ -47,7 +50,7 @@ const STATS_WORDS = /^\s*(stats?|statistics|statistik|สถิติ|thống k�
 
 type Json = Record<string, any>;
 
-/** What the inbox stores for one Slack request (after the signature was verified). */
+/** What the inbox stores for one Slack request (after the signature was verified) or Socket Mode envelope. */
 export interface SlackInboxPayload {
   kind: 'event' | 'command' | 'action' | 'view';
   body: Json;
@@ -66,14 +69,25 @@ export interface SlackMountOptions {
   delivery: DeliveryStore;
   /** Unmet needs in statistics use the same retrieval as founders (built on first use when a function). */
   matcher: Matcher | (() => Promise<Matcher>);
+  /** Default: the rules (slackMountFromEnv passes an LlmStatsParser when an LLM is configured). */
   statsParser?: StatsQuestionParser;
   logger: Logger;
-  /** Clock for signature freshness and statistics periods (tests). */
+  /** Clock for signature freshness, statistics periods and the user-group cache (tests). */
   now?: () => Date;
   worker?: { pollMs?: number; retryBaseMs?: number; pacing?: DeliveryPacing };
   /** Web API client retries (default 2; tests use 0). */
   apiRetries?: number;
+  /** How long the members of a user group in JEMBATAN_MODERATORS are cached (default 5 minutes). */
+  userGroupCacheMs?: number;
+  /** Socket Mode timing (tests): pong wait (also the reconnect delay), Slack's ping interval, first-connect wait. */
+  socket?: { clientPingTimeoutMs?: number; serverPingTimeoutMs?: number; connectWaitMs?: number };
 }
+
+/** What Slack gets back for one request or envelope: the HTTP answer, or the Socket Mode ack's payload. */
+export type SlackAck = { status: 200; body?: Json } | { status: 400; error: string };
+
+/** Socket Mode envelope types that carry what the HTTP Request URLs receive. */
+const ENVELOPE_TYPES = new Set(['events_api', 'slash_commands', 'interactive']);
 
 class HttpError extends Error {
   constructor(
@@ -118,29 +132,38 @@ function unescapeSlack(text: string): string {
 }
 
 /**
- * Slack on the shared server of `jembatan serve` (docs/SLACK.md). Every request's signature is verified
- * with @slack/bolt's `verifySlackRequest` (a forged or stale one: 401, nothing stored); a verified
- * request is stored in the delivery inbox (keyed by event_id / trigger_id, so a retry is stored once) and
- * acknowledged at once; the delivery worker does the work: engine turns for DMs, mentions and buttons
- * (replies through the outbox and `SlackSender`), statistics for the secretariat, moderation decisions.
- * A moderation pass posts pending listings of every channel to the moderation channel.
+ * Slack on the shared server of `jembatan serve` (docs/SLACK.md). Slack reaches the app over HTTP
+ * (Request URLs, mounted when the signing secret is set: every request's signature is verified with
+ * @slack/bolt's `verifySlackRequest`, a forged or stale one gets 401 and nothing is stored) and/or over
+ * Socket Mode (the app token: a WebSocket opened with `apps.connections.open`). Both go through `accept`:
+ * the request or envelope is stored in the delivery inbox (keyed by event_id / trigger_id, so a retry is
+ * stored once) and acknowledged at once; the delivery worker does the work: engine turns for DMs,
+ * mentions and buttons (replies through the outbox and `SlackSender`), statistics for the secretariat,
+ * moderation decisions. A moderation pass posts pending listings of every channel to the moderation channel.
  */
 export class SlackChannel implements ChannelMount {
   readonly name = CHANNEL;
   readonly routes: Route[];
   readonly client: InstanceType<typeof webApi.WebClient>;
   readonly moderation: ModerationStore;
+  /** Members of the user groups listed in JEMBATAN_MODERATORS (cached). */
+  readonly userGroups: SlackUserGroups;
   private readonly worker: DeliveryWorker;
   private statsPromise: Promise<StatsEngine> | undefined;
   private readonly parser: StatsQuestionParser;
+  /** Mentions are statistics questions when the rules understand them (no model call per mention). */
+  private readonly rules = new RuleStatsParser();
   private readonly now: () => Date;
+  private readonly socket: SlackSocket | undefined;
   private poller: NodeJS.Timeout | undefined;
   private pass: Promise<unknown> = Promise.resolve();
   private readonly engineTurn: (item: InboxItem) => Promise<void>;
 
   constructor(private readonly options: SlackMountOptions) {
     const handle = (request: IncomingMessage, response: ServerResponse) => this.onRequest(request, response);
-    this.routes = [EVENTS_PATH, COMMANDS_PATH, INTERACTIVITY_PATH].map((path) => ({ method: 'POST' as const, path, handle }));
+    this.routes = options.config.signingSecret
+      ? [EVENTS_PATH, COMMANDS_PATH, INTERACTIVITY_PATH].map((path) => ({ method: 'POST' as const, path, handle }))
+      : [];
     this.now = options.now ?? (() => new Date());
     this.client = new webApi.WebClient(options.config.botToken, {
       slackApiUrl: options.config.apiUrl,
@@ -149,7 +172,20 @@ export class SlackChannel implements ChannelMount {
       logLevel: webApi.LogLevel.ERROR,
     });
     this.moderation = new ModerationStore(options.db);
-    this.parser = options.statsParser ?? new RuleStatsParser();
+    this.userGroups = new SlackUserGroups(this.client, options.logger.child({ component: 'slack' }), {
+      ttlMs: options.userGroupCacheMs,
+      now: () => this.now().getTime(),
+    });
+    this.parser = options.statsParser ?? this.rules;
+    this.socket = options.config.appToken
+      ? new SlackSocket({
+          appToken: options.config.appToken,
+          apiUrl: options.config.apiUrl,
+          logger: options.logger,
+          onEnvelope: (envelope) => this.onEnvelope(envelope),
+          ...options.socket,
+        })
+      : undefined;
     this.engineTurn = inboxHandler<EngineJob>({
       engine: options.engine,
       store: options.delivery,
@@ -180,6 +216,12 @@ export class SlackChannel implements ChannelMount {
     return this.options.config;
   }
 
+  /** How statistics questions are read (the rules, or an LLM with the rules as fallback). */
+  get statsParser(): StatsQuestionParser {
+    return this.parser;
+  }
+
+  /** Starts the worker, the moderation pass and, with an app token, the Socket Mode connection. */
   async start(): Promise<void> {
     this.worker.start();
     if (this.config.moderationChannel) {
@@ -190,8 +232,21 @@ export class SlackChannel implements ChannelMount {
       this.poller.unref();
       tick();
     }
+    if (this.socket) {
+      try {
+        await this.socket.start();
+      } catch (error) {
+        await this.stop();
+        throw error;
+      }
+    }
     this.options.logger.info(
-      { paths: [EVENTS_PATH, COMMANDS_PATH, INTERACTIVITY_PATH], api: this.config.apiUrl, moderationChannel: this.config.moderationChannel ?? null },
+      {
+        paths: this.routes.map((route) => route.path),
+        socketMode: !!this.socket,
+        api: this.config.apiUrl,
+        moderationChannel: this.config.moderationChannel ?? null,
+      },
       'Slack app listening',
     );
   }
@@ -199,6 +254,7 @@ export class SlackChannel implements ChannelMount {
   async stop(): Promise<void> {
     if (this.poller) clearInterval(this.poller);
     this.poller = undefined;
+    await this.socket?.stop();
     await this.pass.catch(() => undefined);
     await this.worker.stop();
   }
@@ -216,6 +272,8 @@ export class SlackChannel implements ChannelMount {
   // ------------------------------------------------------------------------------------------ HTTP
 
   private async onRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const secret = this.config.signingSecret;
+    if (!secret) return sendJson(response, 404, { error: 'Slack HTTP requests are not enabled (no SLACK_SIGNING_SECRET)' });
     let raw: string;
     try {
       raw = await readRaw(request);
@@ -228,7 +286,7 @@ export class SlackChannel implements ChannelMount {
     try {
       if (typeof signature !== 'string' || !Number.isFinite(timestamp)) throw new Error('missing signature headers');
       verifySlackRequest({
-        signingSecret: this.config.signingSecret,
+        signingSecret: secret,
         body: raw,
         headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': timestamp },
         nowMilliseconds: this.now().getTime(),
@@ -248,44 +306,77 @@ export class SlackChannel implements ChannelMount {
     } catch {
       return sendJson(response, 400, { error: 'body is not readable' });
     }
-    if (body.ssl_check) return sendEmpty(response);
-    if (body.type === 'url_verification') return sendJson(response, 200, { challenge: body.challenge });
+    const retry = request.headers['x-slack-retry-num'];
+    const ack = await this.accept(body, { via: 'http', ...(retry !== undefined ? { retry: String(retry) } : {}) });
+    if (ack.status !== 200) return sendJson(response, ack.status, { error: ack.error });
+    return ack.body ? sendJson(response, 200, ack.body) : sendEmpty(response);
+  }
+
+  // ------------------------------------------------------------------------------------------ Socket Mode
+
+  private async onEnvelope(envelope: SlackEnvelope): Promise<Json | undefined> {
+    if (!ENVELOPE_TYPES.has(envelope.type)) {
+      this.options.logger.debug({ envelopeId: envelope.envelopeId, type: envelope.type }, 'slack socket envelope of another type acknowledged');
+      return undefined;
+    }
+    const ack = await this.accept(envelope.body, {
+      via: 'socket',
+      ...(envelope.retryAttempt ? { retry: `${envelope.retryAttempt}${envelope.retryReason ? ` (${envelope.retryReason})` : ''}` } : {}),
+    });
+    if (ack.status !== 200) {
+      // Re-sent, it would be just as unreadable: acknowledged, not stored.
+      this.options.logger.warn({ envelopeId: envelope.envelopeId, type: envelope.type, reason: ack.error }, 'slack socket envelope not understood; acknowledged without handling');
+      return undefined;
+    }
+    return ack.body;
+  }
+
+  // ------------------------------------------------------------------------------------------ accept
+
+  /**
+   * One Slack payload, already authenticated (a verified HTTP signature, or the Socket Mode connection):
+   * stored in the inbox (a retry of a stored one is not stored again) and what Slack must get back at once.
+   * Throws when it could not be stored (Slack then sends it again).
+   */
+  async accept(body: Json, meta: { via: 'http' | 'socket'; retry?: string } = { via: 'http' }): Promise<SlackAck> {
+    if (body.ssl_check) return { status: 200 };
+    if (body.type === 'url_verification') return { status: 200, body: { challenge: body.challenge } };
     if (body.type === 'event_callback') {
-      if (typeof body.event_id !== 'string') return sendJson(response, 400, { error: 'event without event_id' });
-      await this.store(`ev:${body.event_id}`, { kind: 'event', body }, request.headers['x-slack-retry-num']);
-      return sendEmpty(response);
+      if (typeof body.event_id !== 'string') return { status: 400, error: 'event without event_id' };
+      await this.store(`ev:${body.event_id}`, { kind: 'event', body }, meta);
+      return { status: 200 };
     }
     if (typeof body.command === 'string') {
-      await this.store(`cmd:${body.trigger_id ?? `${body.user_id}:${body.channel_id}:${body.text}`}`, { kind: 'command', body });
-      return sendEmpty(response);
+      await this.store(`cmd:${body.trigger_id ?? `${body.user_id}:${body.channel_id}:${body.text}`}`, { kind: 'command', body }, meta);
+      return { status: 200 };
     }
     if (body.type === 'block_actions') {
       const action = (body.actions as Json[] | undefined)?.[0];
-      if (!action) return sendEmpty(response);
+      if (!action) return { status: 200 };
       // The reason for a rejection is asked in a modal, which must open within the trigger's 3 seconds.
-      if (action.action_id === MOD_REJECT && this.secretariat(body)) {
+      if (action.action_id === MOD_REJECT && (await this.secretariat(body))) {
         try {
           await this.openRejectModal(body.trigger_id, Number(action.value));
-          return sendEmpty(response);
+          return { status: 200 };
         } catch (error) {
           // Stored below: the worker asks the moderator to press Reject again.
           this.options.logger.warn({ err: error }, 'opening the rejection modal failed');
         }
       }
-      await this.store(`act:${body.trigger_id ?? `${body.container?.message_ts}:${action.action_ts}`}`, { kind: 'action', body });
-      return sendEmpty(response);
+      await this.store(`act:${body.trigger_id ?? `${body.container?.message_ts}:${action.action_ts}`}`, { kind: 'action', body }, meta);
+      return { status: 200 };
     }
     if (body.type === 'view_submission') {
-      await this.store(`view:${body.view?.id}:${body.trigger_id ?? body.view?.hash}`, { kind: 'view', body });
-      return sendJson(response, 200, { response_action: 'clear' });
+      await this.store(`view:${body.view?.id}:${body.trigger_id ?? body.view?.hash}`, { kind: 'view', body }, meta);
+      return { status: 200, body: { response_action: 'clear' } };
     }
-    return sendEmpty(response);
+    return { status: 200 };
   }
 
-  private async store(messageId: string, payload: SlackInboxPayload, retry?: string | string[]): Promise<void> {
+  private async store(messageId: string, payload: SlackInboxPayload, meta: { via: 'http' | 'socket'; retry?: string }): Promise<void> {
     const fresh = await this.options.delivery.accept(CHANNEL, messageId, payload);
     if (fresh) this.worker.wake();
-    else this.options.logger.info({ messageId, retry: retry ?? null }, 'slack re-sent a request already received; not handled again');
+    else this.options.logger.info({ messageId, via: meta.via, retry: meta.retry ?? null }, 'slack re-sent a request already received; not handled again');
   }
 
   private async openRejectModal(triggerId: string, listingId: number): Promise<void> {
@@ -293,12 +384,16 @@ export class SlackChannel implements ChannelMount {
     await this.client.views.open({ trigger_id: triggerId, view: rejectReasonView(listingId, item?.title ?? `#${listingId}`) as never });
   }
 
-  private secretariat(body: Json): boolean {
-    return isSecretariat(this.config, {
-      teamId: body.team_id ?? body.team?.id ?? body.user?.team_id,
-      userId: body.user_id ?? body.user?.id ?? body.event?.user,
-      channelId: body.channel_id ?? body.channel?.id ?? body.event?.channel,
-    });
+  private secretariat(body: Json): Promise<boolean> {
+    return isSecretariat(
+      this.config,
+      {
+        teamId: body.team_id ?? body.team?.id ?? body.user?.team_id,
+        userId: body.user_id ?? body.user?.id ?? body.event?.user,
+        channelId: body.channel_id ?? body.channel?.id ?? body.event?.channel,
+      },
+      this.userGroups,
+    );
   }
 
   // ------------------------------------------------------------------------------------------ worker
@@ -334,14 +429,14 @@ export class SlackChannel implements ChannelMount {
       const who = { ...body, user_id: event.user, channel_id: event.channel };
       const asked = STATS_WORDS.exec(text);
       if (asked) return this.statsQuestion(who, text.slice(asked[0].length), address);
-      if (this.secretariat(who) && (await this.looksLikeStats(text))) return this.statsQuestion(who, text, address);
+      if ((await this.looksLikeStats(text)) && (await this.secretariat(who))) return this.statsQuestion(who, text, address);
       return this.engine(item, { userId: event.user, conversationId: `${event.channel}:${address.thread_ts}`, message: { type: 'text', text } }, address);
     }
   }
 
   private async looksLikeStats(text: string): Promise<boolean> {
     try {
-      await this.parser.parse(text, { now: this.now() });
+      await this.rules.parse(text, { now: this.now() });
       return true;
     } catch {
       return false;
@@ -371,7 +466,7 @@ export class SlackChannel implements ChannelMount {
       return this.engine(item, { userId: body.user.id, conversationId, message: { type: 'action', action: String(action.value) } }, address);
     }
     const where = { channel, thread_ts: threadTs ?? body.message?.ts ?? body.container?.message_ts };
-    if (!this.secretariat(body)) return this.refuse(body, where);
+    if (!(await this.secretariat(body))) return this.refuse(body, where);
     switch (actionId) {
       case STATS_CSV:
         return this.statsCsv(String(action.value ?? ''), where);
@@ -388,7 +483,7 @@ export class SlackChannel implements ChannelMount {
 
   private async onView(body: Json): Promise<void> {
     if (body.view?.callback_id !== REJECT_VIEW) return;
-    if (!this.secretariat(body)) return;
+    if (!(await this.secretariat(body))) return;
     const reason = String(body.view?.state?.values?.reason?.reason?.value ?? '').trim() || null;
     await this.decide(Number(body.view.private_metadata), 'rejected', body.user.id, reason);
   }
@@ -404,7 +499,7 @@ export class SlackChannel implements ChannelMount {
   // ------------------------------------------------------------------------------------------ stats
 
   private async statsQuestion(who: Json, question: string, address: { channel: string; thread_ts?: string }): Promise<void> {
-    if (!this.secretariat(who)) return this.refuse(who, address);
+    if (!(await this.secretariat(who))) return this.refuse(who, address);
     try {
       const { answer } = await askStats(this.parser, await this.stats(), question, { now: this.now() });
       const posted = await this.post(address, renderStats(answer, question));
@@ -511,21 +606,29 @@ export function slackMount(options: SlackMountOptions): SlackChannel {
   return new SlackChannel(options);
 }
 
+/** What tests may tune when building the channel from the environment (timings, retries). */
+export type SlackMountTuning = Pick<SlackMountOptions, 'now' | 'worker' | 'apiRetries' | 'userGroupCacheMs' | 'socket'>;
+
 /**
- * The Slack channel as `jembatan serve` mounts it: when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set;
- * undefined otherwise. Statistics use the rule parser and the offline retrieval signals.
+ * The Slack channel as `jembatan serve` mounts it: when SLACK_BOT_TOKEN is set with SLACK_SIGNING_SECRET
+ * (HTTP Request URLs) and/or SLACK_APP_TOKEN (Socket Mode); undefined when none is set. Statistics
+ * questions are read by the LLM when one is configured (OPENAI_BASE_URL / OPENAI_API_KEY, not
+ * JEMBATAN_LLM=off), with the rules answering first when they understand every word and as fallback;
+ * otherwise by the rules. Unmet needs use the offline retrieval signals.
  */
-export function slackMountFromEnv(deps: { env: Env; engine: ConversationEngine; db: Db | undefined; logger: Logger }): SlackChannel | undefined {
+export function slackMountFromEnv(deps: { env: Env; engine: ConversationEngine; db: Db | undefined; logger: Logger; tuning?: SlackMountTuning }): SlackChannel | undefined {
   const config = slackConfig(deps.env);
   if (!config) return undefined;
   if (!deps.db) throw new Error('The Slack channel needs the database for delivery and moderation: pass it to channelMounts (bots/serve/serve.ts).');
   const db = deps.db;
   return new SlackChannel({
+    ...deps.tuning,
     config,
     engine: deps.engine,
     db,
     delivery: new DeliveryStore(db),
     matcher: async () => new Matcher(await ListingStore.open(db), Glossary.shared(), undefined),
+    statsParser: statsParserFor(chatModelFromEnv(deps.env), { timeoutMs: deps.env.JEMBATAN_LLM_TIMEOUT_MS, logger: deps.logger }),
     logger: deps.logger,
   });
 }

@@ -6,6 +6,8 @@ import type { AddressInfo } from 'node:net';
 export interface SlackCall {
   method: string;
   args: Record<string, any>;
+  /** The token the call was made with (Authorization: Bearer …, or the `token` argument). */
+  token?: string;
 }
 
 /** A file that reached the upload URL. */
@@ -44,8 +46,9 @@ function parseArgs(contentType: string, raw: Buffer): Record<string, any> {
 /**
  * A Slack Web API stub on 127.0.0.1 (what SLACK_API_URL points to): records chat.postMessage,
  * chat.update, views.open and the current file upload (files.getUploadURLExternal, a POST of the bytes
- * to the returned upload URL, files.completeUploadExternal). `failNext` makes the next call of a method
- * answer with a Slack error.
+ * to the returned upload URL, files.completeUploadExternal); answers apps.connections.open with
+ * `socketUrl` (Socket Mode, app tokens only) and usergroups.users.list from `userGroups`. `failNext`
+ * makes the next call of a method answer with a Slack error.
  */
 export class FakeSlackApi {
   readonly calls: SlackCall[] = [];
@@ -55,6 +58,10 @@ export class FakeSlackApi {
   private fileCounter = 0;
   private readonly failures = new Map<string, string>();
   url = '';
+  /** What apps.connections.open returns (a fake Socket Mode server's ws:// URL). */
+  socketUrl = '';
+  /** User group id → member ids, for usergroups.users.list. */
+  readonly userGroups = new Map<string, string[]>();
 
   async start(): Promise<void> {
     this.server = createServer((request, response) => {
@@ -74,7 +81,9 @@ export class FakeSlackApi {
         }
         const method = path.replace(/^\/api\//, '');
         const args = parseArgs(String(request.headers['content-type'] ?? ''), raw);
-        this.calls.push({ method, args });
+        const bearer = /^Bearer (.+)$/.exec(String(request.headers.authorization ?? ''))?.[1];
+        const token = bearer ?? (typeof args.token === 'string' ? args.token : undefined);
+        this.calls.push({ method, args, ...(token ? { token } : {}) });
         const failure = this.failures.get(method);
         if (failure) {
           this.failures.delete(method);
@@ -86,6 +95,14 @@ export class FakeSlackApi {
           case 'files.getUploadURLExternal': {
             const fileId = `F${++this.fileCounter}`;
             return reply({ ok: true, upload_url: `${this.url.replace(/\/api\/$/, '')}/files/${fileId}`, file_id: fileId });
+          }
+          case 'apps.connections.open':
+            if (!token?.startsWith('xapp-')) return reply({ ok: false, error: 'not_allowed_token_type' });
+            if (!this.socketUrl) return reply({ ok: false, error: 'internal_error' });
+            return reply({ ok: true, url: this.socketUrl });
+          case 'usergroups.users.list': {
+            const members = this.userGroups.get(String(args.usergroup ?? ''));
+            return reply(members ? { ok: true, users: members } : { ok: false, error: 'no_such_subteam' });
           }
           case 'files.completeUploadExternal':
             return reply({ ok: true, files: (args.files ?? []).map((file: { id: string; title?: string }) => ({ id: file.id, title: file.title })) });
