@@ -549,7 +549,8 @@ describe.each(STORE_KINDS)('stats answers on %s', (kind) => {
 
   it('the conversation engine records shown matches and introduction requests (no message text)', async () => {
     const before = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM match_events')).rows[0]!.n;
-    const user = new ChatUser(engineFor(store), 'stats-founder', { locale: 'id-ID' });
+    const secretariat = { JEMBATAN_MODERATION_SLACK_CHANNEL: 'CMODQ', SLACK_BOT_TOKEN: 'xoxb-test' };
+    const user = new ChatUser(engineFor(store, { env: secretariat }), 'stats-founder', { locale: 'id-ID' });
     const found = await user.say('sensor oksigen terlarut untuk tambak udang');
     const cards = found.cards();
     expect(cards.length).toBeGreaterThan(0);
@@ -559,6 +560,8 @@ describe.each(STORE_KINDS)('stats answers on %s', (kind) => {
     expect(shown.rows.map((row) => row.listing_id)).toEqual(cards.map((card) => card.listingId));
     expect(shown.rows[0]).toMatchObject({ channel: 'console', language: found.language });
     await user.press(`intro:${cards[0]!.listingId}`);
+    await user.say('Kami ingin uji coba sensor ini di tambak udang koperasi kami.');
+    await user.say('Budi, Koperasi Tambak Udang, budi@example.id');
     await user.press(`intro:${cards[0]!.listingId}`); // asked twice: recorded once
     const requested = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM match_events WHERE event = 'intro_requested' AND listing_id = $1 AND channel = 'console'`, [cards[0]!.listingId]);
     expect(requested.rows[0]!.n).toBe(1);

@@ -461,8 +461,12 @@ export class SlackChannel implements ChannelMount {
     const channel = body.channel?.id as string;
     const threadTs = body.message?.thread_ts as string | undefined;
     if (actionId.startsWith(ENGINE_ACTION_PREFIX)) {
-      const address = threadTs ? { channel, thread_ts: threadTs } : { channel };
-      const conversationId = threadTs ? `${channel}:${threadTs}` : channel;
+      // In a channel (not a DM), a button on a top-level message (e.g. an introduction request in the
+      // moderation channel) opens a thread under that message: the follow-up question lands there, and an
+      // @mention in the thread continues the same conversation (onEvent uses channel:thread_ts too).
+      const thread = threadTs ?? (channel?.startsWith('D') ? undefined : ((body.message?.ts as string | undefined) ?? (body.container?.message_ts as string | undefined)));
+      const address = thread ? { channel, thread_ts: thread } : { channel };
+      const conversationId = thread ? `${channel}:${thread}` : channel;
       return this.engine(item, { userId: body.user.id, conversationId, message: { type: 'action', action: String(action.value) } }, address);
     }
     const where = { channel, thread_ts: threadTs ?? body.message?.ts ?? body.container?.message_ts };

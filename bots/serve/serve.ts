@@ -38,7 +38,20 @@ export async function serve(ctx: CliContext, options: { port?: number; signal?: 
     log,
   );
   const address = await server.listen(options.port ?? ctx.env.PORT, ctx.env.JEMBATAN_HOST);
-  for (const mount of mounts) await mount.start?.();
+  const started: typeof mounts = [];
+  try {
+    for (const mount of mounts) {
+      await mount.start?.();
+      started.push(mount);
+    }
+  } catch (error) {
+    // A channel that cannot start (e.g. Slack refused the app token): stop what started, then report it.
+    log.error({ err: error }, 'a channel could not start; shutting down');
+    await server.close(SHUTDOWN_TIMEOUT_MS);
+    for (const mount of started) await mount.stop?.();
+    await assistant.engine.drain();
+    throw error;
+  }
   const jobs = new MatchmakingJobs(
     { db: ctx.store.db, introductions: assistant.introductions, alerts: assistant.alerts, logger: log },
     ctx.env.JEMBATAN_JOBS_POLL_MS,

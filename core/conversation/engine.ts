@@ -17,6 +17,9 @@ import type { ConversationEngine, EngineInput, EngineOutput } from './types.js';
 export const MAX_MESSAGE_CHARS = 4000;
 const ACTION_PATTERN = /^[a-z]{2,8}(:[A-Za-z0-9_]{1,40}){0,2}$/;
 
+/** Answers that are data rather than conversation: they never change the reply language. */
+const DATA_ENTRY = new Set(['confidential', 'contact', 'intro_contact', 'intro_accept_contact']);
+
 export interface EngineOptions extends EngineDeps {
   needs: NeedAnalyzer;
 }
@@ -93,7 +96,8 @@ export class Engine implements ConversationEngine {
       turn.say('input.truncated', { max: MAX_MESSAGE_CHARS });
     }
     const understanding = await this.deps.understander.understand(text, this.context(turn));
-    await this.adoptLanguage(turn, understanding);
+    // Contact and confidential details (names, e-mails, phone numbers) say nothing about the user's language.
+    if (!DATA_ENTRY.has(turn.state.awaiting?.type ?? '')) await this.adoptLanguage(turn, understanding);
     await this.onText(turn, text, understanding);
   }
 

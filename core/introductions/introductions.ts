@@ -293,6 +293,15 @@ export class Introductions {
     });
   }
 
+  /** Requests the user may still make in the current 24 hours (the daily limit minus those made). */
+  async remainingToday(userId: number): Promise<number> {
+    const { rows } = await this.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM introduction_requests WHERE user_id = $1 AND created_at > now() - interval '24 hours'`,
+      [userId],
+    );
+    return Math.max(0, this.settings.dailyLimit - (rows[0]?.n ?? 0));
+  }
+
   /** A user's own requests, newest first. */
   async listFor(userId: number, limit = 10): Promise<IntroductionSummary[]> {
     const { rows } = await this.db.query<{ id: number; listing_id: number; title: string; status: IntroductionStatus; created_at: Date | string; expires_at: Date | string | null }>(

@@ -43,6 +43,11 @@ export async function startIntroduction(turn: Turn, listingId: number): Promise<
     turn.say('intro.already', { title: listing.title, status: turn.t(`intro.status.${existing.status}`) });
     return;
   }
+  const intros = service(turn);
+  if ((await intros.remainingToday(turn.user.id)) === 0) {
+    turn.say('intro.daily_limit', { limit: intros.settings.dailyLimit });
+    return;
+  }
   turn.state.awaiting = { type: 'intro_message', listingId };
   turn.buttons('intro.ask_message', [turn.button('button.cancel', 'icx')], { title: listing.title });
 }
