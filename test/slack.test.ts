@@ -11,12 +11,15 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isSecretariat, isUserGroupId, slackConfig } from '../adapters/slack/config.js';
 import { SlackChannel, slackMountFromEnv, withoutMentions } from '../adapters/slack/mount.js';
+import { OUTBOX_EVENT_TYPE, SlackSender } from '../adapters/slack/sender.js';
 import { ENGINE_ACTION_PREFIX, MOD_APPROVE, MOD_REJECT, STATS_CSV, escapeSlack, renderReplies } from '../adapters/slack/render.js';
 import { channelMounts } from '../bots/serve/channels.js';
 import { JembatanServer } from '../bots/serve/http-server.js';
 import { ConfigError, readEnv } from '../core/config/env.js';
 import { translator } from '../core/conversation/i18n.js';
 import { DeliveryStore } from '../core/delivery/delivery-store.js';
+import { DeliveryWorker } from '../core/delivery/worker.js';
+import type { Reply } from '../core/conversation/types.js';
 import { Glossary } from '../core/glossary/glossary.js';
 import { Matcher } from '../core/retrieval/match.js';
 import { LlmStatsParser, RuleStatsParser, STATS_FUNCTION } from '../core/stats/index.js';
@@ -455,6 +458,93 @@ async function listingsByKind(): Promise<Array<{ kind: string; n: number }>> {
   return rows;
 }
 
+describe('Slack outbox: idempotent parts (SendProgress, message metadata)', () => {
+  const parts: Reply[] = [1, 2, 3, 4].map((n) => ({ type: 'text', text: `outbox part ${n}` }));
+  const never = new Promise<never>(() => undefined);
+
+  /**
+   * A worker in another process that sends an item, and is killed after Slack accepted part 2 (index 1),
+   * before that was recorded: the real SlackSender, whose `delivered(1)` never returns. Returns the item id.
+   */
+  async function killedAfterPart2(address: Json): Promise<number> {
+    const delivery = new DeliveryStore(db);
+    const id = await delivery.enqueue('slack', address, parts);
+    const real = new SlackSender(slack.client, logger);
+    const dying = new DeliveryWorker({
+      store: delivery,
+      channel: 'slack',
+      logger,
+      batch: { outbox: 1 },
+      sender: {
+        channel: 'slack',
+        send: (to, replies, progress) => real.send(to, replies, progress && { ...progress, delivered: (part) => (part === 1 ? never : progress.delivered(part)) }),
+      },
+    });
+    void dying.runOnce().catch(() => undefined);
+    const channel = String(address.channel);
+    await until(() => api.postedTo(channel).length === 2, 'parts 1 and 2 at Slack');
+    // The state a dead worker leaves: part 1 recorded, part 2 started and not recorded, the lease running.
+    const { rows } = await db.query<{ parts_sent: number; part_started: number | null }>('SELECT parts_sent, part_started FROM outbox WHERE id = $1', [id]);
+    expect(rows[0]).toEqual({ parts_sent: 1, part_started: 1 });
+    // The lease runs out (here: made to), and the channel's own worker takes the item over.
+    await db.query(`UPDATE outbox SET claimed_until = now() - interval '1 second' WHERE id = $1`, [id]);
+    return id;
+  }
+
+  function texts(channel: string): string[] {
+    return api.postedTo(channel).map((m) => String(m.text));
+  }
+
+  it('every chat.postMessage of the outbox carries {event_type: jembatan_outbox, event_payload: {key, part}}', async () => {
+    await settle();
+    const delivery = new DeliveryStore(db);
+    const id = await delivery.enqueue('slack', { channel: 'C0META' }, parts.slice(0, 3));
+    await settle();
+    expect(api.postedTo('C0META').map((m) => m.metadata)).toEqual(
+      [0, 1, 2].map((part) => ({ event_type: OUTBOX_EVENT_TYPE, event_payload: { key: `jembatan-outbox-${id}`, part } })),
+    );
+    // Replies of engine turns too (the DM answers of the tests above).
+    const answers = api.postedTo(`D${FOUNDER}`);
+    expect(answers.length).toBeGreaterThan(0);
+    for (const message of answers) expect(message.metadata).toMatchObject({ event_type: OUTBOX_EVENT_TYPE, event_payload: { key: expect.stringMatching(/^jembatan-outbox-\d+$/) } });
+    // Nothing was in doubt: no lookups.
+    expect(api.of('conversations.history')).toHaveLength(0);
+  });
+
+  it('a worker killed after Slack accepted part 2 but before recording it: the next one finds part 2 by its metadata and sends each part exactly once', async () => {
+    await settle();
+    const id = await killedAfterPart2({ channel: 'C0KILLED' });
+    await settle();
+    expect(texts('C0KILLED')).toEqual(['outbox part 1', 'outbox part 2', 'outbox part 3', 'outbox part 4']);
+    expect(api.postedTo('C0KILLED').map((m) => m.metadata.event_payload)).toEqual([0, 1, 2, 3].map((part) => ({ key: `jembatan-outbox-${id}`, part })));
+    const lookup = api.of('conversations.history').at(-1)!;
+    expect(lookup.args).toMatchObject({ channel: 'C0KILLED', include_all_metadata: 'true' });
+    expect(Number(lookup.args.oldest)).toBeLessThan(Date.now() / 1000 - 60);
+    const { rows } = await db.query<{ sent: boolean; parts_sent: number }>('SELECT sent_at IS NOT NULL AS sent, parts_sent FROM outbox WHERE id = $1', [id]);
+    expect(rows[0]).toEqual({ sent: true, parts_sent: 4 });
+  });
+
+  it('in a thread the part in doubt is looked up with conversations.replies', async () => {
+    await settle();
+    await killedAfterPart2({ channel: 'C0KILLEDT', thread_ts: '1710000000.000100' });
+    await settle();
+    expect(texts('C0KILLEDT')).toEqual(['outbox part 1', 'outbox part 2', 'outbox part 3', 'outbox part 4']);
+    expect(api.postedTo('C0KILLEDT').every((m) => m.thread_ts === '1710000000.000100')).toBe(true);
+    expect(api.of('conversations.replies').at(-1)!.args).toMatchObject({ channel: 'C0KILLEDT', ts: '1710000000.000100', include_all_metadata: 'true' });
+  });
+
+  it('without the history scopes the lookup fails: a warning, and the part in doubt is sent again (at least once, nothing lost)', async () => {
+    await settle();
+    const id = await killedAfterPart2({ channel: 'C0NOSCOPE' });
+    api.failNext('conversations.history', 'missing_scope');
+    await settle();
+    expect(texts('C0NOSCOPE')).toEqual(['outbox part 1', 'outbox part 2', 'outbox part 2', 'outbox part 3', 'outbox part 4']);
+    expect(warnings.some((line) => line.channel === 'C0NOSCOPE' && line.error === 'missing_scope' && line.part === 1 && line.key === `jembatan-outbox-${id}`)).toBe(true);
+    const { rows } = await db.query<{ sent: boolean; parts_sent: number }>('SELECT sent_at IS NOT NULL AS sent, parts_sent FROM outbox WHERE id = $1', [id]);
+    expect(rows[0]).toEqual({ sent: true, parts_sent: 4 });
+  });
+});
+
 describe('Moderators by user group (usergroups.users.list)', () => {
   const refusal = translator('en')('moderation.not_allowed').slice(0, 30);
 
@@ -523,8 +613,9 @@ describe('Slack over Socket Mode (SLACK_APP_TOKEN, no signing secret)', () => {
   let llm: FakeOpenAIChat;
   let socketSlack: SlackChannel;
   const SOCKET_FOUNDER = 'U0SOCKETF';
-  const socketEnv = () =>
+  const socketEnv = (extra: Record<string, string> = {}) =>
     readEnv({
+      ...extra,
       SLACK_BOT_TOKEN: 'xoxb-test-token',
       SLACK_APP_TOKEN: APP_TOKEN,
       SLACK_API_URL: api.url,
@@ -536,6 +627,8 @@ describe('Slack over Socket Mode (SLACK_APP_TOKEN, no signing secret)', () => {
     });
   // Pings every second, a pong expected within 3 s; a dropped connection is reopened after 3 s.
   const tuning = { apiRetries: 0, worker: { pollMs: 50, pacing: { perAddressMs: 0 } }, socket: { clientPingTimeoutMs: 3000, connectWaitMs: 10_000 } };
+  // Reconnects after 200 ms, doubling, at most 800 ms apart (the default: from the pong wait up to 1 minute).
+  const revokedTuning = { ...tuning, socket: { ...tuning.socket, reconnectBaseMs: 200, reconnectMaxMs: 800 } };
   const llmAnswer = (overrides: Record<string, unknown>) => ({
     understood: true,
     metric: null,
@@ -704,6 +797,63 @@ describe('Slack over Socket Mode (SLACK_APP_TOKEN, no signing secret)', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(socketServer.current).toBeUndefined();
     expect(api.of('apps.connections.open')).toHaveLength(opens);
+  });
+
+  it('an app token revoked while connected: no unhandled rejection, an error with the reason, retries with back-off, HTTP keeps working; reconnects once Slack accepts again', async () => {
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown) => void rejections.push(reason);
+    process.on('unhandledRejection', onRejection);
+    const lines: Json[] = [];
+    const socketLogger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as Json) });
+    // Both paths: the HTTP Request URLs must keep working while the socket cannot reconnect.
+    const both = slackMountFromEnv({
+      env: socketEnv({ SLACK_SIGNING_SECRET: SECRET }),
+      engine: engineFor(store),
+      db,
+      logger: socketLogger,
+      tuning: revokedTuning,
+    })!;
+    const httpServer = new JembatanServer({ ready: async () => ({}) }, [both], logger);
+    const { port } = await httpServer.listen(0, '127.0.0.1');
+    try {
+      await both.start();
+      const first = socketServer.current!;
+      expect(first).toBeDefined();
+      const opens = api.of('apps.connections.open').length;
+
+      // The app token is revoked; Slack drops the connection.
+      api.connectionsOpenError = 'invalid_auth';
+      first.destroy();
+      await until(() => api.of('apps.connections.open').length >= opens + 3, 'three refused reconnects', 20_000);
+      const refused = lines.filter((line) => line.level === 50 && line.reason === 'invalid_auth');
+      expect(refused.length).toBeGreaterThanOrEqual(2);
+      expect(refused.at(-1)!.retryInMs).toBeLessThanOrEqual(800);
+      expect(socketServer.current).toBeUndefined();
+
+      // Meanwhile a DM over HTTP is stored and answered.
+      const httpUser = 'U0HTTPDURINGOUTAGE';
+      const answered = api.postedTo(`D${httpUser}`).length;
+      const posted = await postSigned(`http://127.0.0.1:${port}/slack/events`, SECRET, JSON.stringify(dm(httpUser, 'help')), 'application/json');
+      expect(posted.status).toBe(200);
+      await until(() => api.postedTo(`D${httpUser}`).length > answered, 'the HTTP DM answered during the outage');
+
+      // A new token is in place: the next attempt connects, and a DM over the socket is answered.
+      api.connectionsOpenError = undefined;
+      const second = await until(() => socketServer.current, 'the reconnection', 20_000);
+      expect(second.id).toBeGreaterThan(first.id);
+      await until(() => lines.some((line) => line.msg === 'slack socket mode connected' && line.reconnected === true), 'the reconnected log line');
+      const socketUser = 'U0SOCKETBACK';
+      const sent = await sendAndAck('events_api', dm(socketUser, 'help'));
+      expect(sent.ack).toEqual({ envelope_id: sent.id, payload: {} });
+      await until(() => api.postedTo(`D${socketUser}`).length > 0, 'the DM answered on the new connection');
+      expect(rejections).toEqual([]);
+    } finally {
+      api.connectionsOpenError = undefined;
+      await both.stop();
+      await httpServer.close(1000);
+      process.off('unhandledRejection', onRejection);
+    }
+    expect(socketServer.current).toBeUndefined();
   });
 
   it('an app token Slack refuses makes start() fail with the reason', async () => {

@@ -80,7 +80,7 @@ export interface SlackMountOptions {
   /** How long the members of a user group in JEMBATAN_MODERATORS are cached (default 5 minutes). */
   userGroupCacheMs?: number;
   /** Socket Mode timing (tests): pong wait (also the reconnect delay), Slack's ping interval, first-connect wait. */
-  socket?: { clientPingTimeoutMs?: number; serverPingTimeoutMs?: number; connectWaitMs?: number };
+  socket?: { clientPingTimeoutMs?: number; serverPingTimeoutMs?: number; connectWaitMs?: number; reconnectBaseMs?: number; reconnectMaxMs?: number };
 }
 
 /** What Slack gets back for one request or envelope: the HTTP answer, or the Socket Mode ack's payload. */

@@ -10,6 +10,19 @@ export interface SlackCall {
   token?: string;
 }
 
+/** A message as the stub keeps it (chat.postMessage), returned by conversations.history / conversations.replies. */
+export interface SlackStoredMessage {
+  type: 'message';
+  channel: string;
+  ts: string;
+  thread_ts?: string;
+  text?: string;
+  blocks?: unknown[];
+  /** Message metadata `{event_type, event_payload}` as posted; returned only with include_all_metadata. */
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
+  bot_id: string;
+}
+
 /** A file that reached the upload URL. */
 export interface SlackUpload {
   fileId: string;
@@ -48,13 +61,17 @@ function parseArgs(contentType: string, raw: Buffer): Record<string, any> {
  * chat.update, views.open and the current file upload (files.getUploadURLExternal, a POST of the bytes
  * to the returned upload URL, files.completeUploadExternal); answers apps.connections.open with
  * `socketUrl` (Socket Mode, app tokens only) and usergroups.users.list from `userGroups`. `failNext`
- * makes the next call of a method answer with a Slack error.
+ * makes the next call of a method answer with a Slack error. Posted messages are kept (`messages`, with
+ * their metadata and a `ts` from the clock) and read back by conversations.history (top-level messages)
+ * and conversations.replies (a thread), newest first, `oldest`/`latest`/`limit`/`cursor` honoured and the
+ * metadata included only with `include_all_metadata`, as Slack does.
  */
 export class FakeSlackApi {
   readonly calls: SlackCall[] = [];
   readonly uploads: SlackUpload[] = [];
   private server: Server | undefined;
-  private ts = 1_700_000_000;
+  /** Last message ts handed out, in microseconds (from the clock, strictly increasing). */
+  private lastTsMicros = 0;
   private fileCounter = 0;
   private readonly failures = new Map<string, string>();
   url = '';
@@ -62,6 +79,39 @@ export class FakeSlackApi {
   socketUrl = '';
   /** User group id → member ids, for usergroups.users.list. */
   readonly userGroups = new Map<string, string[]>();
+  /** Every message posted with chat.postMessage (in order), as conversations.history returns them. */
+  readonly messages: SlackStoredMessage[] = [];
+  /** While set, apps.connections.open answers with this error (e.g. 'invalid_auth': a revoked app token). */
+  connectionsOpenError: string | undefined;
+
+  /** A message ts from the clock (seconds.micros), unique and increasing like Slack's. */
+  private nextTs(): string {
+    this.lastTsMicros = Math.max(Date.now() * 1000, this.lastTsMicros + 1);
+    return `${Math.floor(this.lastTsMicros / 1e6)}.${String(this.lastTsMicros % 1e6).padStart(6, '0')}`;
+  }
+
+  /** conversations.history / conversations.replies over the kept messages. */
+  private history(args: Record<string, any>, thread?: string): Record<string, unknown> {
+    const channel = String(args.channel ?? '');
+    const withMetadata = args.include_all_metadata === true || args.include_all_metadata === 'true' || args.include_all_metadata === '1';
+    const oldest = args.oldest !== undefined ? Number(args.oldest) : Number.NEGATIVE_INFINITY;
+    const latest = args.latest !== undefined ? Number(args.latest) : Number.POSITIVE_INFINITY;
+    const limit = Math.max(1, Math.min(999, Number(args.limit ?? 100) || 100));
+    const offset = Number(args.cursor ?? 0) || 0;
+    const all = this.messages
+      .filter((m) => m.channel === channel)
+      .filter((m) => (thread === undefined ? m.thread_ts === undefined || m.thread_ts === m.ts : m.thread_ts === thread || m.ts === thread))
+      .filter((m) => Number(m.ts) > oldest && Number(m.ts) < latest)
+      .reverse();
+    const page = all.slice(offset, offset + limit).map(({ channel: _channel, metadata, ...message }) => ({ ...message, ...(withMetadata && metadata ? { metadata } : {}) }));
+    const more = offset + limit < all.length;
+    return { ok: true, messages: page, has_more: more, response_metadata: { next_cursor: more ? String(offset + limit) : '' } };
+  }
+
+  /** Messages kept for a channel (and thread), oldest first, with their metadata. */
+  messagesIn(channel: string, threadTs?: string): SlackStoredMessage[] {
+    return this.messages.filter((m) => m.channel === channel && (threadTs === undefined || m.thread_ts === threadTs));
+  }
 
   async start(): Promise<void> {
     this.server = createServer((request, response) => {
@@ -90,14 +140,40 @@ export class FakeSlackApi {
           return reply({ ok: false, error: failure });
         }
         switch (method) {
-          case 'chat.postMessage':
-            return reply({ ok: true, channel: args.channel, ts: `${++this.ts}.000100`, message: { text: args.text } });
+          case 'chat.postMessage': {
+            const ts = this.nextTs();
+            this.messages.push({
+              type: 'message',
+              channel: String(args.channel),
+              ts,
+              ...(args.thread_ts ? { thread_ts: String(args.thread_ts) } : {}),
+              ...(args.text !== undefined ? { text: String(args.text) } : {}),
+              ...(Array.isArray(args.blocks) ? { blocks: args.blocks } : {}),
+              ...(args.metadata && typeof args.metadata === 'object' ? { metadata: args.metadata } : {}),
+              bot_id: 'B0JEMBATAN',
+            });
+            return reply({ ok: true, channel: args.channel, ts, message: { text: args.text, ts } });
+          }
+          case 'chat.update': {
+            const kept = this.messages.find((m) => m.channel === args.channel && m.ts === args.ts);
+            if (kept) {
+              if (args.text !== undefined) kept.text = String(args.text);
+              if (Array.isArray(args.blocks)) kept.blocks = args.blocks;
+            }
+            return reply({ ok: true, channel: args.channel, ts: args.ts, text: args.text });
+          }
+          case 'conversations.history':
+            return reply(this.history(args));
+          case 'conversations.replies':
+            if (!args.ts) return reply({ ok: false, error: 'invalid_arguments' });
+            return reply(this.history(args, String(args.ts)));
           case 'files.getUploadURLExternal': {
             const fileId = `F${++this.fileCounter}`;
             return reply({ ok: true, upload_url: `${this.url.replace(/\/api\/$/, '')}/files/${fileId}`, file_id: fileId });
           }
           case 'apps.connections.open':
             if (!token?.startsWith('xapp-')) return reply({ ok: false, error: 'not_allowed_token_type' });
+            if (this.connectionsOpenError) return reply({ ok: false, error: this.connectionsOpenError });
             if (!this.socketUrl) return reply({ ok: false, error: 'internal_error' });
             return reply({ ok: true, url: this.socketUrl });
           case 'usergroups.users.list': {
