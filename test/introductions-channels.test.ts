@@ -7,7 +7,6 @@
  * listings without an owner go to the secretariat's Slack channel. Every notice is read back from what
  * the stubs recorded, and nothing about the owner may appear anywhere before acceptance.
  */
-import { createServer, type AddressInfo } from 'node:net';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { slackMountFromEnv, type SlackChannel } from '../adapters/slack/mount.js';
@@ -27,9 +26,12 @@ import type { Db } from '../core/store/db.js';
 import type { ListingStore } from '../core/store/listing-store.js';
 import { loadSamples } from './support/chat.js';
 import { FakeBotConnector } from './support/fake-bot-connector.js';
-import { FakeSlackApi, postSigned } from './support/fake-slack.js';
-import { FakeTelegram, type TgMessage, type TgUpdate, type TgUser } from './support/fake-telegram.js';
+import { FakeSlackApi } from './support/fake-slack.js';
+import { FakeTelegram, buttonsOf, messagesText, type TgMessage, type TgUpdate, type TgUser } from './support/fake-telegram.js';
+import { freePort, sleep } from './support/net.js';
+import { SlackRequests, slackButtons, slackText, type PressedButton } from './support/slack-requests.js';
 import { openTestStore } from './support/stores.js';
+import { actionsOf, cardsOf, postActivity, teamsActivity, teamsText } from './support/teams-activities.js';
 
 type Json = Record<string, any>;
 
@@ -44,18 +46,24 @@ const MOD_CHANNEL = 'C0SECRETARIAT';
 const TEAMS_BOT = { id: '28:jembatan-bot', name: 'Jembatan' };
 const TENANT = 'tenant-intro';
 
+/**
+ * Contact details as a user types them, phrased as a sentence: a bare "Name, Org, email" is often detected
+ * as another language (e.g. Filipino) and switches the user's language for every later notice (the engine
+ * adopts the language of any text, answers to "which contact details?" included).
+ */
+function contact(who: string, email: string): string {
+  return `You can reach me, ${who}, at ${email}`;
+}
+
 /** The owner, on Teams: their name, contact and the listing's confidential details stay hidden until Accept. */
 const OWNER_NAME = 'Grace Whitfield';
-const OWNER_CONTACT = 'You can reach me, Grace Whitfield of SolarIce Lab, at grace.whitfield@solarice.example';
+const OWNER_CONTACT = contact('Grace Whitfield of SolarIce Lab', 'grace.whitfield@solarice.example');
 const CONFIDENTIAL = 'Licence terms: royalty of four percent; the drawings are shared under an NDA. Plant manager mobile +63 917 555 0142.';
 /** Pieces of the above that nobody but an accepted requester may ever receive. */
 const SECRETS = ['Whitfield', 'solarice.example', '917 555 0142', 'royalty of four percent', 'shared under an NDA'];
-// Typed contact details are phrased as sentences: a bare "Name, Org, email" is often detected as another
-// language (e.g. Filipino) and switches the user's language for every later notice (the engine adopts the
-// language of any text, answers to "which contact details?" included).
-const REQUESTER_CONTACT = 'You can reach me, Rizal Hakim of the Panay fishers cooperative, at rizal.hakim@panayfishers.example';
+const REQUESTER_CONTACT = contact('Rizal Hakim of the Panay fishers cooperative', 'rizal.hakim@panayfishers.example');
 const REASON = 'We only license to manufacturers with a cold chain at the moment.';
-const SECRETARIAT_REQUESTER_CONTACT = 'You can reach me, Pham Thi Mai of the Ca Mau cooperative, at mai@camaucoop.example';
+const SECRETARIAT_REQUESTER_CONTACT = contact('Pham Thi Mai of the Ca Mau cooperative', 'mai@camaucoop.example');
 const STAFF_CONTACT = 'You can reach the ASEAN hub secretariat desk at intro@asean-hub.example';
 const QUERY = 'solar ice maker for fishing boats';
 const SHRIMP_QUERY = 'dissolved oxygen sensor for shrimp ponds';
@@ -65,18 +73,6 @@ const DESCRIPTION =
 
 // ------------------------------------------------------------------------------------------------
 // Plumbing
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 let store: ListingStore;
 let db: Db;
@@ -90,7 +86,6 @@ let server: JembatanServer;
 let mounts: ChannelMount[] = [];
 let telegramBot: TelegramBot;
 let base = '';
-let counter = 0;
 let nextTelegramId = 7_100_001;
 
 /** Waits until every channel's inbox and outbox are empty (every update handled, every reply and notice sent). */
@@ -114,14 +109,6 @@ async function one<T>(sql: string, params: unknown[] = []): Promise<T | undefine
 
 // ------------------------------------------------------------------------------------------------
 // Telegram users
-
-function buttonsOf(message: TgMessage): Array<{ text: string; callback_data?: string }> {
-  return message.reply_markup?.inline_keyboard.flat() ?? [];
-}
-
-function tgText(messages: TgMessage[]): string {
-  return messages.map((m) => m.text ?? m.caption ?? '').join('\n');
-}
 
 class TelegramPerson {
   readonly user: TgUser;
@@ -160,14 +147,14 @@ class TelegramPerson {
   async requestIntroduction(query: string, listingId: number, message: string, contact?: string): Promise<{ requestId?: number; replies: TgMessage[] }> {
     const found = await this.say(query);
     const card = found.find((m) => buttonsOf(m).some((b) => b.callback_data === `intro:${listingId}`));
-    expect(card, `listing ${listingId} among the results for "${query}":\n${tgText(found)}`).toBeDefined();
+    expect(card, `listing ${listingId} among the results for "${query}":\n${messagesText(found)}`).toBeDefined();
     expect(buttonsOf(card!).find((b) => b.callback_data === `intro:${listingId}`)!.text).toBe('Request introduction');
     const asked = await this.press(card!, `intro:${listingId}`);
     // Refused at once (e.g. the daily limit): nothing more to write.
-    if (!tgText(asked).includes('In one or two sentences')) return { replies: asked };
+    if (!messagesText(asked).includes('In one or two sentences')) return { replies: asked };
     let replies = await this.say(message);
     if (contact !== undefined) {
-      expect(tgText(replies)).toContain('Which contact details do you want to share');
+      expect(messagesText(replies)).toContain('Which contact details do you want to share');
       replies = await this.say(contact);
     }
     const withdraw = replies.flatMap(buttonsOf).find((b) => b.callback_data?.startsWith('iwd:'));
@@ -177,52 +164,6 @@ class TelegramPerson {
 
 // ------------------------------------------------------------------------------------------------
 // Teams users
-
-function cardsOf(activity: Json): Json[] {
-  return ((activity.attachments as Json[] | undefined) ?? []).filter((a) => a.contentType === 'application/vnd.microsoft.card.adaptive').map((a) => a.content as Json);
-}
-
-/** Every Action.Submit in the activities, in order. */
-function teamsActions(activities: Json[]): Array<{ title: string; action: string }> {
-  const found: Array<{ title: string; action: string }> = [];
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(walk);
-    if (node === null || typeof node !== 'object') return;
-    const object = node as Json;
-    if (object.type === 'Action.Submit') {
-      found.push({ title: String(object.title), action: String(object.data?.action) });
-      return;
-    }
-    for (const key of ['body', 'items', 'selectAction', 'actions', 'attachments', 'content']) if (key in object) walk(object[key]);
-  };
-  walk(activities);
-  return found;
-}
-
-/** Visible text of activities (message text and card text blocks), markdown escapes undone. */
-function teamsText(activities: Json[]): string {
-  const parts: string[] = [];
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(walk);
-    if (node === null || typeof node !== 'object') return;
-    const object = node as Json;
-    if (object.type === 'TextBlock' && typeof object.text === 'string') parts.push(object.text);
-    if (object.type === 'FactSet') for (const fact of object.facts as Json[]) parts.push(`${fact.title}: ${fact.value}`);
-    for (const value of Object.values(object)) if (typeof value === 'object') walk(value);
-  };
-  for (const activity of activities) {
-    if (typeof activity.text === 'string') parts.push(activity.text);
-    walk(activity.attachments);
-  }
-  return parts
-    .join('\n')
-    .replace(/<br>/g, '\n')
-    .replace(/\*\*/g, '')
-    .replace(/\\([\\`*_~[\]|#>+\-.()])/g, '$1')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
-}
 
 class TeamsPerson {
   constructor(
@@ -236,25 +177,14 @@ class TeamsPerson {
   }
 
   activity(extra: Json): Json {
-    return {
-      type: 'message',
-      id: `1710000000${String(++counter).padStart(5, '0')}`,
-      timestamp: new Date().toISOString(),
-      channelId: 'msteams',
-      serviceUrl: connector.url,
-      from: { id: this.id, name: this.name, aadObjectId: `aad-${this.id}` },
-      recipient: TEAMS_BOT,
-      conversation: { id: this.conversationId, conversationType: 'personal', tenantId: TENANT, isGroup: false },
-      channelData: { tenant: { id: TENANT } },
-      locale: 'en-US',
-      ...extra,
-    };
+    const conversation = { id: this.conversationId, conversationType: 'personal' } as const;
+    return teamsActivity({ serviceUrl: connector.url, bot: TEAMS_BOT, tenant: TENANT, from: { id: this.id, name: this.name }, conversation, locale: 'en-US' }, extra);
   }
 
   private async send(activity: Json): Promise<Json[]> {
     const before = this.sent().length;
-    const response = await fetch(`${base}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
-    expect(response.status, await response.text()).toBe(200);
+    const response = await postActivity(base, activity);
+    expect(response.status, response.body).toBe(200);
     await settle();
     return this.sent().slice(before);
   }
@@ -272,22 +202,11 @@ class TeamsPerson {
 // ------------------------------------------------------------------------------------------------
 // Slack users (requests signed as Slack signs them)
 
-function slackEvent(event: Json): Json {
-  const n = ++counter;
-  return {
-    token: 'deprecated',
-    team_id: SLACK_TEAM,
-    api_app_id: 'A0JEMBATAN',
-    event: { event_ts: `${1_710_000_000 + n}.000200`, ts: `${1_710_000_000 + n}.000200`, ...event },
-    type: 'event_callback',
-    event_id: `EvIntro${String(n).padStart(6, '0')}`,
-    event_time: 1_710_000_000 + n,
-    authorizations: [{ team_id: SLACK_TEAM, user_id: SLACK_BOT_USER, is_bot: true }],
-  };
-}
+const slackRequests = new SlackRequests({ url: () => base, secret: SLACK_SECRET, team: SLACK_TEAM, botUser: SLACK_BOT_USER });
 
-async function slackPost(path: string, body: string, contentType: 'application/json' | 'application/x-www-form-urlencoded'): Promise<void> {
-  const response = await postSigned(`${base}${path}`, SLACK_SECRET, body, contentType);
+/** Waits for a signed request to the Slack app to be answered 200, then for everything it started. */
+async function slackPost(request: Promise<{ status: number; text: string }>): Promise<void> {
+  const response = await request;
   expect(response.status, response.text).toBe(200);
   await settle();
 }
@@ -295,19 +214,6 @@ async function slackPost(path: string, body: string, contentType: 'application/j
 /** Messages the app posted to a Slack channel (or DM) after the first `after`. */
 function slackPosted(channel: string, after = 0): Json[] {
   return slackApi.postedTo(channel).slice(after);
-}
-
-function slackText(messages: Json[]): string {
-  return messages
-    .map((m) => [m.text, JSON.stringify(m.blocks ?? [])].join('\n'))
-    .join('\n')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
-}
-
-function slackButtons(messages: Json[]): Json[] {
-  return messages.flatMap((m) => ((m.blocks ?? []) as Json[]).filter((b) => b.type === 'actions').flatMap((b) => b.elements as Json[]));
 }
 
 /** Everything the three stubs received (Bot API calls and chat contents, activities, Web API calls): where to, and the text. */
@@ -318,7 +224,7 @@ function everythingSent(): Array<{ where: string; telegramChat?: number; text: s
       telegramChat: Number(call.params.chat_id),
       text: JSON.stringify(call.params),
     })),
-    ...[...telegram.chats].map(([chatId, messages]) => ({ where: `telegram chat ${chatId}`, telegramChat: chatId, text: tgText(messages) })),
+    ...[...telegram.chats].map(([chatId, messages]) => ({ where: `telegram chat ${chatId}`, telegramChat: chatId, text: messagesText(messages) })),
     ...connector.activities.map((entry) => ({ where: `teams ${entry.conversationId}`, text: `${JSON.stringify(entry.activity)}\n${teamsText([entry.activity])}` })),
     ...slackApi.calls.map((call) => ({ where: `slack ${call.method} ${String(call.args.channel)}`, text: `${JSON.stringify(call.args)}\n${slackText([call.args])}` })),
   ];
@@ -334,51 +240,24 @@ class SlackPerson {
   /** A direct message to the app. */
   async sayInDm(text: string): Promise<Json[]> {
     const before = slackApi.postedTo(this.dm).length;
-    await slackPost('/slack/events', JSON.stringify(slackEvent({ type: 'message', channel: this.dm, channel_type: 'im', user: this.id, text })), 'application/json');
+    await slackPost(slackRequests.postEvent(slackRequests.event({ type: 'message', channel: this.dm, channel_type: 'im', user: this.id, text })));
     return slackPosted(this.dm, before);
   }
 
   /** An @mention of the app in a channel, optionally as a reply in a thread. */
   async mention(channel: string, text: string, threadTs?: string): Promise<void> {
     const event = { type: 'app_mention', channel, user: this.id, text: `<@${SLACK_BOT_USER}> ${text}`, ...(threadTs ? { thread_ts: threadTs } : {}) };
-    await slackPost('/slack/events', JSON.stringify(slackEvent(event)), 'application/json');
+    await slackPost(slackRequests.postEvent(slackRequests.event(event)));
   }
 
   /** The /jembatan slash command typed in a channel. */
   async slash(channel: string, text: string): Promise<void> {
-    const form = new URLSearchParams({
-      token: 'deprecated',
-      team_id: SLACK_TEAM,
-      team_domain: 'hub',
-      channel_id: channel,
-      channel_name: 'secretariat',
-      user_id: this.id,
-      user_name: this.id.toLowerCase(),
-      command: '/jembatan',
-      text,
-      api_app_id: 'A0JEMBATAN',
-      response_url: 'https://hooks.slack.com/commands/T0HUB/1/abc',
-      trigger_id: `${++counter}.1.trigger`,
-    });
-    await slackPost('/slack/commands', form.toString(), 'application/x-www-form-urlencoded');
+    await slackPost(slackRequests.postCommand(slackRequests.slashFields(this.id, text, channel, 'secretariat')));
   }
 
   /** Presses a Block Kit button of a message the app posted in `channel` (a block_actions payload). */
-  async press(channel: string, button: Json, message: Json = { ts: `${1_710_000_000 + ++counter}.000100` }): Promise<void> {
-    const payload = {
-      type: 'block_actions',
-      user: { id: this.id, username: this.id.toLowerCase(), team_id: SLACK_TEAM },
-      api_app_id: 'A0JEMBATAN',
-      token: 'deprecated',
-      container: { type: 'message', message_ts: message.ts, channel_id: channel, is_ephemeral: false },
-      trigger_id: `${++counter}.2.trigger`,
-      team: { id: SLACK_TEAM, domain: 'hub' },
-      channel: { id: channel, name: 'x' },
-      message,
-      response_url: 'https://hooks.slack.com/actions/T0HUB/2/def',
-      actions: [{ action_id: button.action_id, value: button.value, block_id: 'b1', type: 'button', text: button.text, action_ts: `${Date.now() / 1000}` }],
-    };
-    await slackPost('/slack/interactivity', new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), 'application/x-www-form-urlencoded');
+  async press(channel: string, button: Json, message: Json = { ts: slackRequests.messageTs() }): Promise<void> {
+    await slackPost(slackRequests.postInteraction(slackRequests.blockActions(this.id, channel, button as PressedButton, message)));
   }
 }
 
@@ -467,10 +346,10 @@ describe('introductions through the Telegram, Teams and Slack adapters on one se
     // The owner lists their work through the Teams chat (offer → country → defaults → confidential details → submit).
     await o.press('cmd:offer');
     let next = await o.say(DESCRIPTION);
-    expect(teamsActions(next).map((a) => a.action)).toContain('set:country:PH');
+    expect(actionsOf(next).map((a) => a.action)).toContain('set:country:PH');
     next = await o.press('set:country:PH');
-    for (let i = 0; i < 6 && !teamsActions(next).some((a) => a.action === 'submit'); i++) next = await o.press(teamsActions(next)[0]!.action);
-    expect(teamsActions(next).map((a) => a.action)).toEqual(['submit', 'edit', 'conf', 'cancel']);
+    for (let i = 0; i < 6 && !actionsOf(next).some((a) => a.action === 'submit'); i++) next = await o.press(actionsOf(next)[0]!.action);
+    expect(actionsOf(next).map((a) => a.action)).toEqual(['submit', 'edit', 'conf', 'cancel']);
     expect(teamsText(await o.press('conf'))).toContain('Write the confidential details');
     const preview = await o.say(CONFIDENTIAL);
     expect(teamsText(preview)).toContain('Confidential details: given');
@@ -493,7 +372,7 @@ describe('introductions through the Telegram, Teams and Slack adapters on one se
       'We run a fishing cooperative with 40 boats in Iloilo and would like to pilot the ice maker on five of them.',
       REQUESTER_CONTACT,
     );
-    expect(tgText(replies)).toContain('has been sent to its owner');
+    expect(messagesText(replies)).toContain('has been sent to its owner');
     expect(requestId).toBeGreaterThan(0);
     expect(await one(`SELECT status, route FROM introduction_requests WHERE id = $1`, [requestId])).toEqual({ status: 'pending', route: 'owner' });
 
@@ -507,7 +386,7 @@ describe('introductions through the Telegram, Teams and Slack adapters on one se
     expect(requestText).not.toContain('rizal.hakim');
     expect(requestText).not.toContain('Panay fishers');
     expect(cardsOf(request[0]!)).toHaveLength(1);
-    expect(teamsActions(request)).toEqual([
+    expect(actionsOf(request)).toEqual([
       { title: 'Accept', action: `iac:${requestId}` },
       { title: 'Decline', action: `idc:${requestId}` },
       { title: 'Ask a question', action: `iqs:${requestId}` },
@@ -541,10 +420,10 @@ describe('introductions through the Telegram, Teams and Slack adapters on one se
   it('2. declines on Teams: a typed reason reaches the Telegram requester; "Decline without a reason" sends none', async () => {
     const o = owner();
     const withReason = new TelegramPerson('Noor');
-    const first = await withReason.requestIntroduction(QUERY, ownedId, 'Our fishing union in Lombok wants to buy twenty units if the price is right.', 'You can reach me, Noor Aziz of the Sabah fishers network, at noor.aziz@sabahfishers.example');
+    const first = await withReason.requestIntroduction(QUERY, ownedId, 'Our fishing union in Lombok wants to buy twenty units if the price is right.', contact('Noor Aziz of the Sabah fishers network', 'noor.aziz@sabahfishers.example'));
     const askReason = await o.press(`idc:${first.requestId}`);
     expect(teamsText(askReason)).toContain('Write a reason to share with the requester');
-    expect(teamsActions(askReason)).toEqual([{ title: 'Decline without a reason', action: `idn:${first.requestId}` }]);
+    expect(actionsOf(askReason)).toEqual([{ title: 'Decline without a reason', action: `idn:${first.requestId}` }]);
     let mark = withReason.messages().length;
     expect(teamsText(await o.say(REASON))).toContain(`You declined the introduction about "${title}"`);
     const declined = withReason.messages().slice(mark);
@@ -552,11 +431,11 @@ describe('introductions through the Telegram, Teams and Slack adapters on one se
     expect(declined[0]!.text).toBe(`Your introduction request about "${title}" was declined. The owner's reason: ${REASON}`);
 
     const silent = new TelegramPerson('Dara');
-    const second = await silent.requestIntroduction(QUERY, ownedId, 'We are a small fishing group in Kampot and would like to test one ice maker this season.', 'You can reach me, Dara Sok of the Kampot fishing group, at dara.sok@kampotfish.example');
+    const second = await silent.requestIntroduction(QUERY, ownedId, 'We are a small fishing group in Kampot and would like to test one ice maker this season.', contact('Dara Sok of the Kampot fishing group', 'dara.sok@kampotfish.example'));
     const ask = await o.press(`idc:${second.requestId}`);
     mark = silent.messages().length;
     // The owner presses the button of that prompt as Teams rendered it.
-    expect(teamsText(await o.press(teamsActions(ask)[0]!.action))).toContain(`You declined the introduction about "${title}"`);
+    expect(teamsText(await o.press(actionsOf(ask)[0]!.action))).toContain(`You declined the introduction about "${title}"`);
     const told = silent.messages().slice(mark);
     expect(told).toHaveLength(1);
     expect(told[0]!.text).toBe(`Your introduction request about "${title}" was declined.`);
@@ -575,14 +454,14 @@ describe('introductions through the Telegram, Teams and Slack adapters on one se
   it('3. a request past its time expires (the serve jobs): both the Telegram requester and the Teams owner are told', async () => {
     const o = owner();
     const late = new TelegramPerson('Somchai');
-    const { requestId } = await late.requestIntroduction(QUERY, ownedId, 'Our shrimp growers group in Trat would like to try the ice maker on our boats.', 'You can reach me, Somchai Rattana of the Trat shrimp growers, at somchai@tratshrimp.example');
+    const { requestId } = await late.requestIntroduction(QUERY, ownedId, 'Our shrimp growers group in Trat would like to try the ice maker on our boats.', contact('Somchai Rattana of the Trat shrimp growers', 'somchai@tratshrimp.example'));
     await db.query(`UPDATE introduction_requests SET expires_at = now() - interval '1 minute' WHERE id = $1`, [requestId]);
     const ownerMark = o.sent().length;
     const requesterMark = late.messages().length;
     const jobs = new MatchmakingJobs({ db, introductions: assistant.introductions, alerts: assistant.alerts, logger: silent }, 60_000);
     expect((await jobs.runOnce()).expired).toBe(1);
     await settle();
-    expect(tgText(late.messages().slice(requesterMark))).toBe(`Your introduction request about "${title}" expired without an answer.`);
+    expect(messagesText(late.messages().slice(requesterMark))).toBe(`Your introduction request about "${title}" expired without an answer.`);
     const toOwner = o.sent().slice(ownerMark);
     expect(toOwner).toHaveLength(1);
     expect(teamsText(toOwner)).toBe(`The introduction request about "${title}" expired without an answer.`);
@@ -597,7 +476,7 @@ describe('introductions through the Telegram, Teams and Slack adapters on one se
     const slackMark = slackApi.of('chat.postMessage').length;
     const { requestId, replies } = await accepted.requestIntroduction(SHRIMP_QUERY, ownerlessId, 'We would also like to try the oxygen sensor in the ponds of our cooperative members.');
     expect(requestId).toBeUndefined();
-    expect(tgText(replies)).toBe("You have reached today's limit of 1 introduction requests. Please try again tomorrow.");
+    expect(messagesText(replies)).toBe("You have reached today's limit of 1 introduction requests. Please try again tomorrow.");
     expect(await one<{ n: number }>('SELECT count(*)::int AS n FROM introduction_requests')).toEqual(before);
     expect(slackApi.of('chat.postMessage').slice(slackMark)).toEqual([]);
   });
@@ -615,7 +494,7 @@ describe('introductions through the Telegram, Teams and Slack adapters on one se
       'Our shrimp growers group in Trat would like to try the oxygen sensor in ten ponds.',
       SECRETARIAT_REQUESTER_CONTACT,
     );
-    expect(tgText(replies)).toContain(`Your request for an introduction to "${sample.title}" has been sent to the secretariat`);
+    expect(messagesText(replies)).toContain(`Your request for an introduction to "${sample.title}" has been sent to the secretariat`);
     expect(await one(`SELECT status, route FROM introduction_requests WHERE id = $1`, [requestId])).toEqual({ status: 'pending', route: 'secretariat' });
 
     // chat.postMessage to the moderation channel (top level): message and source link, no contact, the decision buttons.
@@ -680,14 +559,14 @@ describe('introductions through the Telegram, Teams and Slack adapters on one se
     const onTelegram = new TelegramPerson('Lina');
     const found = await onTelegram.say(QUERY);
     const card = found.find((m) => buttonsOf(m).some((b) => b.callback_data === `det:${ownedId}`));
-    expect(card, tgText(found)).toBeDefined();
+    expect(card, messagesText(found)).toBeDefined();
     clean(card!.text!, 'the Telegram card');
-    clean(tgText(found), 'the Telegram results');
-    clean(tgText(await onTelegram.press(card!, `det:${ownedId}`)), 'the Telegram details');
+    clean(messagesText(found), 'the Telegram results');
+    clean(messagesText(await onTelegram.press(card!, `det:${ownedId}`)), 'the Telegram details');
 
     const onTeams = new TeamsPerson('29:searcher-kiet', 'a:personal-searcher-kiet', 'Kiet');
     const teamsFound = await onTeams.say(QUERY);
-    expect(teamsActions(teamsFound).map((a) => a.action)).toContain(`det:${ownedId}`);
+    expect(actionsOf(teamsFound).map((a) => a.action)).toContain(`det:${ownedId}`);
     clean(teamsText(teamsFound), 'the Teams results');
     clean(teamsText(await onTeams.press(`det:${ownedId}`)), 'the Teams details');
 

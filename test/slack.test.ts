@@ -29,6 +29,8 @@ import { ChatUser, engineFor, loadSamples } from './support/chat.js';
 import { startFakeOpenAIChat, type FakeOpenAIChat } from './support/fake-openai-chat.js';
 import { FakeSlackApi, postSigned } from './support/fake-slack.js';
 import { FakeSlackSocket } from './support/fake-slack-socket.js';
+import { SlackRequests, slackButtons } from './support/slack-requests.js';
+import { llmStatsAnswer } from './support/stats-answers.js';
 import { openTestStore } from './support/stores.js';
 
 const logger = pino({ level: 'silent' });
@@ -58,7 +60,6 @@ let api: FakeSlackApi;
 let server: JembatanServer;
 let slack: SlackChannel;
 let base = '';
-let eventCounter = 0;
 /** Added to the HTTP channel's clock: moves the user-group cache past its expiry without waiting. */
 let clockOffsetMs = 0;
 
@@ -98,70 +99,18 @@ async function inboxRows(): Promise<number> {
   return rows[0]!.n;
 }
 
-function eventBody(event: Json, eventId = `Ev${String(++eventCounter).padStart(8, '0')}`): Json {
-  return {
-    token: 'deprecated-verification-token',
-    team_id: TEAM,
-    api_app_id: 'A0JEMBATAN',
-    event: { event_ts: `${1_700_000_000 + eventCounter}.000200`, ts: `${1_700_000_000 + eventCounter}.000200`, ...event },
-    type: 'event_callback',
-    event_id: eventId,
-    event_time: 1_700_000_000 + eventCounter,
-    authorizations: [{ team_id: TEAM, user_id: BOT_USER, is_bot: true }],
-  };
-}
-
-function postEvent(body: Json, headers: Record<string, string> = {}) {
-  return postSigned(`${base}/slack/events`, SECRET, JSON.stringify(body), 'application/json', { headers });
-}
+const requests = new SlackRequests({ url: () => base, secret: SECRET, team: TEAM, botUser: BOT_USER });
 
 function dm(user: string, text: string): Json {
-  return eventBody({ type: 'message', channel: `D${user}`, channel_type: 'im', user, text, client_msg_id: `m-${eventCounter}` });
-}
-
-/** The slash command's fields, as Slack POSTs them (form) or puts them in a Socket Mode envelope. */
-function slashFields(user: string, text: string, channel = 'C0GENERAL'): Record<string, string> {
-  return {
-    token: 'deprecated',
-    team_id: TEAM,
-    team_domain: 'hub',
-    channel_id: channel,
-    channel_name: 'general',
-    user_id: user,
-    user_name: user.toLowerCase(),
-    command: '/jembatan',
-    text,
-    api_app_id: 'A0JEMBATAN',
-    response_url: 'https://hooks.slack.com/commands/T0001/1/abc',
-    trigger_id: `${++eventCounter}.1.trigger`,
-  };
+  return requests.event({ type: 'message', channel: `D${user}`, channel_type: 'im', user, text, client_msg_id: `m-${requests.count}` });
 }
 
 function slash(user: string, text: string, channel = 'C0GENERAL') {
-  const form = new URLSearchParams(slashFields(user, text, channel));
-  return postSigned(`${base}/slack/commands`, SECRET, form.toString(), 'application/x-www-form-urlencoded');
+  return requests.postCommand(requests.slashFields(user, text, channel));
 }
 
 function blockAction(user: string, channel: string, action: { action_id: string; value: string }, message: Json = { ts: '1.1' }) {
-  const payload = {
-    type: 'block_actions',
-    user: { id: user, username: user.toLowerCase(), team_id: TEAM },
-    api_app_id: 'A0JEMBATAN',
-    token: 'deprecated',
-    container: { type: 'message', message_ts: message.ts, channel_id: channel, is_ephemeral: false },
-    trigger_id: `${++eventCounter}.2.trigger`,
-    team: { id: TEAM, domain: 'hub' },
-    channel: { id: channel, name: 'x' },
-    message,
-    response_url: 'https://hooks.slack.com/actions/T0001/2/def',
-    actions: [{ ...action, block_id: 'b1', type: 'button', text: { type: 'plain_text', text: 'x' }, action_ts: `${Date.now() / 1000}` }],
-  };
-  return postSigned(`${base}/slack/interactivity`, SECRET, new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), 'application/x-www-form-urlencoded');
-}
-
-/** Every button element of the posted messages. */
-function buttonsOf(messages: Json[]): Json[] {
-  return messages.flatMap((m) => ((m.blocks ?? []) as Json[]).filter((b) => b.type === 'actions').flatMap((b) => b.elements as Json[]));
+  return requests.postInteraction(requests.blockActions(user, channel, action, message));
 }
 
 function textOf(messages: Json[]): string {
@@ -250,7 +199,7 @@ describe('Slack pieces (pure)', () => {
     const [text, cards, choice] = out.map((o) => (o.kind === 'message' ? o.message : undefined));
     expect(text!.blocks[0]).toEqual({ type: 'section', text: { type: 'mrkdwn', text: '*Hi* &lt;b&gt;' } });
     expect(JSON.stringify(cards!.blocks)).toContain('TRL 6');
-    const ids = buttonsOf([cards!, choice!]).map((b) => [b.action_id, b.value]);
+    const ids = slackButtons([cards!, choice!]).map((b) => [b.action_id, b.value]);
     expect(ids).toEqual([
       [`${ENGINE_ACTION_PREFIX}0`, 'det:7'],
       [`${ENGINE_ACTION_PREFIX}1`, 'set:a'],
@@ -261,7 +210,7 @@ describe('Slack pieces (pure)', () => {
 
 describe('Slack over HTTP', () => {
   it('answers URL verification and refuses forged or stale signatures without storing anything', async () => {
-    const challenge = await postEvent({ token: 't', challenge: 'ch4llenge', type: 'url_verification' });
+    const challenge = await requests.postEvent({ token: 't', challenge: 'ch4llenge', type: 'url_verification' });
     expect(challenge.status).toBe(200);
     expect(JSON.parse(challenge.text)).toEqual({ challenge: 'ch4llenge' });
 
@@ -278,14 +227,14 @@ describe('Slack over HTTP', () => {
   });
 
   it('a DM search is acknowledged at once and answered with cards and buttons; pressing a button runs the engine action', async () => {
-    const sent = await postEvent(dm(FOUNDER, 'solar rice dryer for our cooperative'));
+    const sent = await requests.postEvent(dm(FOUNDER, 'solar rice dryer for our cooperative'));
     expect(sent.status).toBe(200);
     expect(sent.ms).toBeLessThan(3000);
     expect(api.postedTo(`D${FOUNDER}`)).toHaveLength(0); // nothing is done before the ack
     await settle();
     const answer = api.postedTo(`D${FOUNDER}`);
     expect(answer.length).toBeGreaterThan(0);
-    const details = buttonsOf(answer).find((b) => String(b.value).startsWith('det:'));
+    const details = slackButtons(answer).find((b) => String(b.value).startsWith('det:'));
     expect(details?.action_id).toMatch(/^eng:\d+$/);
     const sections = answer.flatMap((m) => m.blocks as Json[]).filter((b) => b.type === 'section' && b.fields);
     expect(sections.length).toBeGreaterThan(0);
@@ -301,10 +250,10 @@ describe('Slack over HTTP', () => {
     const body = dm(FOUNDER, 'help');
     const rows = await inboxRows();
     const before = api.postedTo(`D${FOUNDER}`).length;
-    expect((await postEvent(body)).status).toBe(200);
-    expect((await postEvent(body, { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' })).status).toBe(200);
+    expect((await requests.postEvent(body)).status).toBe(200);
+    expect((await requests.postEvent(body, { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' })).status).toBe(200);
     await settle();
-    expect((await postEvent(body, { 'x-slack-retry-num': '2', 'x-slack-retry-reason': 'http_timeout' })).status).toBe(200);
+    expect((await requests.postEvent(body, { 'x-slack-retry-num': '2', 'x-slack-retry-reason': 'http_timeout' })).status).toBe(200);
     await settle();
     expect(await inboxRows()).toBe(rows + 1);
     const help = api.postedTo(`D${FOUNDER}`).slice(before);
@@ -319,7 +268,7 @@ describe('Slack over HTTP', () => {
     expect(api.of('files.completeUploadExternal')).toHaveLength(0);
 
     // A moderator id from another workspace is not a moderator either.
-    const foreign = await postEvent({ ...eventBody({ type: 'app_mention', channel: 'C0OTHER', user: MODERATOR, text: `<@${BOT_USER}> stats listings by kind` }), team_id: 'T0FOREIGN' });
+    const foreign = await requests.postEvent({ ...requests.event({ type: 'app_mention', channel: 'C0OTHER', user: MODERATOR, text: `<@${BOT_USER}> stats listings by kind` }), team_id: 'T0FOREIGN' });
     expect(foreign.status).toBe(200);
     await settle();
     expect(textOf(api.postedTo('C0OTHER'))).toContain(translator('en')('moderation.not_allowed').slice(0, 30));
@@ -346,7 +295,7 @@ describe('Slack over HTTP', () => {
     expect(table).toBeDefined();
     const fields = (table!.blocks as Json[]).filter((b) => b.type === 'section' && b.fields).flatMap((b) => (b.fields as Json[]).map((f) => String(f.text)));
     for (const row of expected) expect(fields).toContain(String(row.n));
-    const csvButton = buttonsOf([table!]).find((b) => b.action_id === STATS_CSV);
+    const csvButton = slackButtons([table!]).find((b) => b.action_id === STATS_CSV);
     expect(csvButton?.value).toBe('listings by kind');
     // The chart: the current upload API, bytes of a PNG.
     expect(api.of('files.getUploadURLExternal').at(-1)!.args.filename).toBe('chart.png');
@@ -362,7 +311,7 @@ describe('Slack over HTTP', () => {
     for (const row of expected) expect(csv).toMatch(new RegExp(`${row.kind},[^\\r\\n]*,${row.n}\\r?\\n|${row.kind}[^\\r\\n]*${row.n}`));
 
     // A mention in the channel that starts with a stats question; the answer goes in the thread.
-    expect((await postEvent(eventBody({ type: 'app_mention', channel: 'C0SECRETARIAT', user: MODERATOR, text: `<@${BOT_USER}> listings by kind`, ts: '77.7' }))).status).toBe(200);
+    expect((await requests.postEvent(requests.event({ type: 'app_mention', channel: 'C0SECRETARIAT', user: MODERATOR, text: `<@${BOT_USER}> listings by kind`, ts: '77.7' }))).status).toBe(200);
     await settle();
     expect(api.postedTo('C0SECRETARIAT').at(-1)!.thread_ts).toBe('77.7');
 
@@ -389,9 +338,9 @@ describe('Slack over HTTP', () => {
 
     expect(await slack.moderationPass()).toBeGreaterThanOrEqual(1);
     expect(await slack.moderationPass()).toBe(0); // posted once
-    const post = api.postedTo(MOD_CHANNEL).find((m) => buttonsOf([m]).some((b) => b.value === String(listing.id)))!;
+    const post = api.postedTo(MOD_CHANNEL).find((m) => slackButtons([m]).some((b) => b.value === String(listing.id)))!;
     expect(post).toBeDefined();
-    expect(buttonsOf([post]).map((b) => b.action_id)).toEqual(['mod:approve', 'mod:reject', 'mod:edit']);
+    expect(slackButtons([post]).map((b) => b.action_id)).toEqual(['mod:approve', 'mod:reject', 'mod:edit']);
     expect(textOf([post])).toContain('telegram:tg-4242');
 
     expect((await blockAction(MODERATOR, MOD_CHANNEL, { action_id: MOD_APPROVE, value: String(listing.id) })).status).toBe(200);
@@ -434,10 +383,10 @@ describe('Slack over HTTP', () => {
       type: 'view_submission',
       team: { id: TEAM, domain: 'hub' },
       user: { id: MODERATOR, team_id: TEAM },
-      trigger_id: `${++eventCounter}.3.trigger`,
+      trigger_id: requests.triggerId(3),
       view: { ...opened.args.view, id: 'V0001', hash: 'h1', state: { values: { reason: { reason: { type: 'plain_text_input', value: 'Please add the expected volume' } } } } },
     };
-    const submitted = await postSigned(`${base}/slack/interactivity`, SECRET, new URLSearchParams({ payload: JSON.stringify(view) }).toString(), 'application/x-www-form-urlencoded');
+    const submitted = await requests.postInteraction(view);
     expect(submitted.status).toBe(200);
     expect(JSON.parse(submitted.text)).toEqual({ response_action: 'clear' });
     await settle();
@@ -629,21 +578,6 @@ describe('Slack over Socket Mode (SLACK_APP_TOKEN, no signing secret)', () => {
   const tuning = { apiRetries: 0, worker: { pollMs: 50, pacing: { perAddressMs: 0 } }, socket: { clientPingTimeoutMs: 3000, connectWaitMs: 10_000 } };
   // Reconnects after 200 ms, doubling, at most 800 ms apart (the default: from the pong wait up to 1 minute).
   const revokedTuning = { ...tuning, socket: { ...tuning.socket, reconnectBaseMs: 200, reconnectMaxMs: 800 } };
-  const llmAnswer = (overrides: Record<string, unknown>) => ({
-    understood: true,
-    metric: null,
-    groupBy: null,
-    kinds: null,
-    statuses: null,
-    countries: null,
-    sectors: null,
-    languages: null,
-    from: null,
-    to: null,
-    limit: null,
-    language: null,
-    ...overrides,
-  });
 
   /** Waits until the running worker has handled every stored envelope and sent every reply. */
   async function quiet(): Promise<void> {
@@ -696,7 +630,7 @@ describe('Slack over Socket Mode (SLACK_APP_TOKEN, no signing secret)', () => {
     await until(() => api.postedTo(`D${SOCKET_FOUNDER}`).length > 0, 'the DM answer');
     // The answer is several messages (text, cards): all of them sent.
     await quiet();
-    expect(buttonsOf(api.postedTo(`D${SOCKET_FOUNDER}`)).some((b) => String(b.value).startsWith('det:'))).toBe(true);
+    expect(slackButtons(api.postedTo(`D${SOCKET_FOUNDER}`)).some((b) => String(b.value).startsWith('det:'))).toBe(true);
 
     // Help, then Slack re-sends the same event in a new envelope (retry_attempt 1): stored once, answered once.
     const help = dm(SOCKET_FOUNDER, 'help');
@@ -716,15 +650,15 @@ describe('Slack over Socket Mode (SLACK_APP_TOKEN, no signing secret)', () => {
   });
 
   it('/jembatan stats from a moderator gets the table; a question the rules cannot fully read goes to the LLM; strangers are refused', async () => {
-    const command = await sendAndAck('slash_commands', slashFields(MODERATOR, 'stats listings by kind', 'C0SOCKETSEC'));
+    const command = await sendAndAck('slash_commands', requests.slashFields(MODERATOR, 'stats listings by kind', 'C0SOCKETSEC'));
     expect(command.ack).toEqual({ envelope_id: command.id, payload: {} });
     const [table] = await until(() => api.postedTo('C0SOCKETSEC').length > 0 && api.postedTo('C0SOCKETSEC'), 'the stats table');
     for (const row of await listingsByKind()) expect(tableFields(table!)).toContain(String(row.n));
     expect(llm.requests).toHaveLength(0); // every word understood by the rules
 
     const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM listings WHERE status = 'published' AND kind = 'offer' AND 'agrifood' = ANY(sectors)`);
-    llm.reply({ type: 'structured', value: llmAnswer({ metric: 'listings', kinds: ['offer'], sectors: ['agrifood'], language: 'en' }) });
-    await sendAndAck('slash_commands', slashFields(MODERATOR, 'stats how many offers about seaweed', 'C0SOCKETLLM'));
+    llm.reply({ type: 'structured', value: llmStatsAnswer({ metric: 'listings', kinds: ['offer'], sectors: ['agrifood'], language: 'en' }) });
+    await sendAndAck('slash_commands', requests.slashFields(MODERATOR, 'stats how many offers about seaweed', 'C0SOCKETLLM'));
     const [answer] = await until(() => api.postedTo('C0SOCKETLLM').length > 0 && api.postedTo('C0SOCKETLLM'), 'the LLM-read stats answer');
     expect(llm.requests).toHaveLength(1);
     expect(llm.requests[0]!.body.tool_choice).toMatchObject({ type: 'function', function: { name: STATS_FUNCTION } });
@@ -733,7 +667,7 @@ describe('Slack over Socket Mode (SLACK_APP_TOKEN, no signing secret)', () => {
     expect(answer!.text).toBe('Offers · Agriculture & food');
     expect(tableFields(answer!)).toEqual(['Offers', String(rows[0]!.n)]);
 
-    await sendAndAck('slash_commands', slashFields(STRANGER, 'stats listings by kind', 'C0SOCKETX'));
+    await sendAndAck('slash_commands', requests.slashFields(STRANGER, 'stats listings by kind', 'C0SOCKETX'));
     const refused = await until(() => api.postedTo('C0SOCKETX').length > 0 && api.postedTo('C0SOCKETX'), 'the refusal');
     expect(textOf(refused)).toContain(translator('en')('moderation.not_allowed').slice(0, 30));
   });
@@ -743,13 +677,13 @@ describe('Slack over Socket Mode (SLACK_APP_TOKEN, no signing secret)', () => {
       type: 'view_submission',
       team: { id: TEAM, domain: 'hub' },
       user: { id: STRANGER, team_id: TEAM },
-      trigger_id: `${++eventCounter}.4.trigger`,
+      trigger_id: requests.triggerId(4),
       view: { id: 'V0SOCKET', hash: 'h2', callback_id: 'another_view', private_metadata: '', state: { values: {} } },
     };
     const submitted = await sendAndAck('interactive', view);
     expect(submitted.ack).toEqual({ envelope_id: submitted.id, payload: { response_action: 'clear' } });
 
-    const details = buttonsOf(api.postedTo(`D${SOCKET_FOUNDER}`)).find((b) => String(b.value).startsWith('det:'))!;
+    const details = slackButtons(api.postedTo(`D${SOCKET_FOUNDER}`)).find((b) => String(b.value).startsWith('det:'))!;
     await quiet();
     const before = api.postedTo(`D${SOCKET_FOUNDER}`).length;
     const pressed = await sendAndAck('interactive', {
@@ -759,7 +693,7 @@ describe('Slack over Socket Mode (SLACK_APP_TOKEN, no signing secret)', () => {
       channel: { id: `D${SOCKET_FOUNDER}` },
       container: { type: 'message', message_ts: '9.9', channel_id: `D${SOCKET_FOUNDER}` },
       message: { ts: '9.9' },
-      trigger_id: `${++eventCounter}.5.trigger`,
+      trigger_id: requests.triggerId(5),
       actions: [{ action_id: details.action_id, value: details.value, type: 'button', block_id: 'b', action_ts: '9.91' }],
     });
     expect(pressed.ack).toEqual({ envelope_id: pressed.id, payload: {} });

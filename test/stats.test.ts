@@ -39,6 +39,7 @@ import type { Db } from '../core/store/db.js';
 import type { ListingStore } from '../core/store/listing-store.js';
 import { ChatUser, engineFor, loadSamples } from './support/chat.js';
 import { startFakeOpenAIChat, type FakeOpenAIChat } from './support/fake-openai-chat.js';
+import { llmStatsAnswer } from './support/stats-answers.js';
 import { STORE_KINDS, openTestStore } from './support/stores.js';
 
 /** "Today" for every relative period in this file: Sunday 15 June 2025, 10:00 UTC. */
@@ -577,21 +578,6 @@ describe.each(STORE_KINDS)('stats answers on %s', (kind) => {
 describe('stats questions read by an LLM (fake OpenAI server), with the rules as fallback', () => {
   let fake: FakeOpenAIChat;
   const model = () => chatModelFromEnv(readEnv({ OPENAI_BASE_URL: fake.baseURL, OPENAI_API_KEY: 'sk-test-stats', JEMBATAN_LLM_TIMEOUT_MS: '5000' }))!;
-  const answer = (overrides: Record<string, unknown>) => ({
-    understood: true,
-    metric: null,
-    groupBy: null,
-    kinds: null,
-    statuses: null,
-    countries: null,
-    sectors: null,
-    languages: null,
-    from: null,
-    to: null,
-    limit: null,
-    language: null,
-    ...overrides,
-  });
 
   beforeAll(async () => {
     fake = await startFakeOpenAIChat();
@@ -600,7 +586,7 @@ describe('stats questions read by an LLM (fake OpenAI server), with the rules as
 
   it('fills the same StatsQuery through a forced function call; labels are ours', async () => {
     fake.reset();
-    fake.reply({ type: 'structured', value: answer({ metric: 'listings', kinds: ['offer'], countries: ['vn'], sectors: ['agrifood'], from: '2025-01-01', to: '2025-12-31', language: 'vi' }) });
+    fake.reply({ type: 'structured', value: llmStatsAnswer({ metric: 'listings', kinds: ['offer'], countries: ['vn'], sectors: ['agrifood'], from: '2025-01-01', to: '2025-12-31', language: 'vi' }) });
     const parser = new LlmStatsParser(model(), { timeoutMs: 5000, logger: SILENT, trustRules: false });
     const parsed = await parser.parse('Năm nay Việt Nam có mấy công nghệ nông nghiệp được chào?', { now: NOW });
     expect(parsed).toEqual({
@@ -622,11 +608,11 @@ describe('stats questions read by an LLM (fake OpenAI server), with the rules as
     const parsed = await parser.parse('needs by country', { now: NOW });
     expect(parsed.via).toBe('rules');
     expect(fake.requests).toHaveLength(0);
-    fake.reply({ type: 'structured', value: answer({ metric: 'listings', kinds: ['offer'], sectors: ['agrifood'], language: 'en' }) });
+    fake.reply({ type: 'structured', value: llmStatsAnswer({ metric: 'listings', kinds: ['offer'], sectors: ['agrifood'], language: 'en' }) });
     const seaweed = await parser.parse('how many offers about seaweed', { now: NOW });
     expect(seaweed).toMatchObject({ via: 'llm', ignored: [], query: { metric: 'listings', filters: { kinds: ['offer'], sectors: ['agrifood'] } } });
     expect(fake.requests).toHaveLength(1);
-    fake.reply({ type: 'structured', value: answer({ metric: 'listings', groupBy: 'country', kinds: ['need'], language: 'en' }) });
+    fake.reply({ type: 'structured', value: llmStatsAnswer({ metric: 'listings', groupBy: 'country', kinds: ['need'], language: 'en' }) });
     const asked = await new LlmStatsParser(model(), { timeoutMs: 5000, logger: SILENT, trustRules: false }).parse('needs by country', { now: NOW });
     expect(asked.via).toBe('llm');
     expect(asked.query).toEqual(parseStatsRules('needs by country', { now: NOW }).query);
@@ -640,17 +626,17 @@ describe('stats questions read by an LLM (fake OpenAI server), with the rules as
     fake.reset();
     fake.reply({ type: 'error', status: 500 }, { type: 'error', status: 500 });
     expect(await parser.parse('match funnel last quarter', { now: NOW })).toEqual(rules);
-    fake.reply({ type: 'structured', value: answer({ metric: 'bogus' }) });
+    fake.reply({ type: 'structured', value: llmStatsAnswer({ metric: 'bogus' }) });
     expect(await parser.parse('match funnel last quarter', { now: NOW })).toEqual(rules);
-    fake.reply({ type: 'structured', value: answer({ understood: false }) });
+    fake.reply({ type: 'structured', value: llmStatsAnswer({ understood: false }) });
     expect(await parser.parse('match funnel last quarter', { now: NOW })).toEqual(rules);
-    fake.reply({ type: 'structured', value: answer({ metric: 'searches', groupBy: 'trl' }) });
+    fake.reply({ type: 'structured', value: llmStatsAnswer({ metric: 'searches', groupBy: 'trl' }) });
     expect(await parser.parse('match funnel last quarter', { now: NOW })).toEqual(rules);
-    fake.reply({ type: 'structured', value: answer({ metric: 'listings', from: '2025-02-30' }) });
+    fake.reply({ type: 'structured', value: llmStatsAnswer({ metric: 'listings', from: '2025-02-30' }) });
     expect(await parser.parse('match funnel last quarter', { now: NOW })).toEqual(rules);
     expect(logs.filter((line) => line.event === 'llm_fallback')).toHaveLength(5);
     // Neither can read it: the rules' error says what can be asked.
-    fake.reply({ type: 'structured', value: answer({ understood: false }) });
+    fake.reply({ type: 'structured', value: llmStatsAnswer({ understood: false }) });
     await expect(parser.parse('what is the weather like?', { now: NOW })).rejects.toBeInstanceOf(StatsQuestionError);
   });
 });

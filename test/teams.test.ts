@@ -26,6 +26,7 @@ import type { ListingStore } from '../core/store/listing-store.js';
 import { engineFor, loadSamples } from './support/chat.js';
 import { FakeBotConnector } from './support/fake-bot-connector.js';
 import { openTestStore } from './support/stores.js';
+import { actionsOf, cardsOf, postActivity, teamsActivity, teamsText } from './support/teams-activities.js';
 
 const logger = pino({ level: 'silent' });
 const BOT = { id: '28:jembatan-bot', name: 'Jembatan' };
@@ -36,57 +37,6 @@ type Json = Record<string, unknown>;
 // ------------------------------------------------------------------------------------------------
 // Reading what the bot sent
 
-interface SentAction {
-  title: string;
-  action: string;
-}
-
-function cardsOf(activity: Json): Json[] {
-  const attachments = (activity.attachments as Json[] | undefined) ?? [];
-  return attachments.filter((a) => a.contentType === 'application/vnd.microsoft.card.adaptive').map((a) => a.content as Json);
-}
-
-/** Every Action.Submit in the activities (card actions, tappable rows), in order. */
-function actionsOf(activities: Json[]): SentAction[] {
-  const found: SentAction[] = [];
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(walk);
-    if (node === null || typeof node !== 'object') return;
-    const object = node as Json;
-    if (object.type === 'Action.Submit') {
-      found.push({ title: String(object.title), action: String((object.data as Json | undefined)?.action) });
-      return;
-    }
-    // body before actions: the order a user reads them in
-    for (const key of ['body', 'items', 'selectAction', 'actions', 'attachments', 'content']) if (key in object) walk(object[key]);
-  };
-  walk(activities);
-  return found;
-}
-
-/** All visible text: message texts, text blocks, facts (markdown escapes removed). */
-function textOf(activities: Json[]): string {
-  const parts: string[] = [];
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(walk);
-    if (node === null || typeof node !== 'object') return;
-    const object = node as Json;
-    if (object.type === 'TextBlock' && typeof object.text === 'string') parts.push(object.text);
-    if (object.type === 'FactSet') for (const fact of object.facts as Json[]) parts.push(`${fact.title}: ${fact.value}`);
-    for (const value of Object.values(object)) if (typeof value === 'object') walk(value);
-  };
-  for (const activity of activities) {
-    if (typeof activity.text === 'string') parts.push(activity.text);
-    walk(activity.attachments);
-  }
-  return parts
-    .join('\n')
-    .replace(/\\([\\`*_~[\]|#>+\-.()])/g, '$1')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
-}
-
 function listingIdsOf(activities: Json[]): number[] {
   return actionsOf(activities)
     .filter((a) => a.action.startsWith('det:'))
@@ -95,24 +45,6 @@ function listingIdsOf(activities: Json[]): number[] {
 
 // ------------------------------------------------------------------------------------------------
 // Posting activities
-
-interface Posted {
-  status: number;
-  body: string;
-  ms: number;
-}
-
-async function post(baseUrl: string, activity: Json, headers: Record<string, string> = {}): Promise<Posted> {
-  const started = performance.now();
-  const response = await fetch(`${baseUrl}/api/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(activity),
-  });
-  return { status: response.status, body: await response.text(), ms: performance.now() - started };
-}
-
-let activityCounter = 0;
 
 /** A Teams user in one conversation (personal chat, a channel thread or a group chat). */
 class TeamsUser {
@@ -125,25 +57,14 @@ class TeamsUser {
   ) {}
 
   activity(extra: Json): Json {
-    return {
-      type: 'message',
-      id: `1700000000${String(++activityCounter).padStart(4, '0')}`,
-      timestamp: new Date().toISOString(),
-      channelId: 'msteams',
-      serviceUrl: this.ctx.connector.url,
-      from: { id: this.id, name: this.name, aadObjectId: `aad-${this.id}` },
-      recipient: BOT,
-      conversation: { ...this.conversation, tenantId: TENANT, isGroup: this.conversation.conversationType !== 'personal' },
-      channelData: { tenant: { id: TENANT } },
-      ...(this.locale ? { locale: this.locale } : {}),
-      ...extra,
-    };
+    const { connector } = this.ctx;
+    return teamsActivity({ serviceUrl: connector.url, bot: BOT, tenant: TENANT, from: { id: this.id, name: this.name }, conversation: this.conversation, locale: this.locale }, extra);
   }
 
   /** Posts an activity, waits until the inbox and outbox are empty, returns what the bot sent meanwhile. */
   async send(activity: Json): Promise<Json[]> {
     const before = this.ctx.connector.to(this.conversation.id).length;
-    const response = await post(this.ctx.baseUrl(), activity);
+    const response = await postActivity(this.ctx.baseUrl(), activity);
     expect(response.status, response.body).toBe(200);
     await this.ctx.settle();
     return this.ctx.connector.to(this.conversation.id).slice(before);
@@ -299,7 +220,7 @@ describe('Teams bot over HTTP', () => {
     const sent = await user.send(user.activity({ type: 'conversationUpdate', text: undefined, membersAdded: [{ id: BOT.id }, { id: user.id }] }));
     expect(sent).toHaveLength(1);
     const th = translator('th');
-    expect(textOf(sent)).toContain(th('help.text').split('\n')[1]!.slice(2, 20));
+    expect(teamsText(sent)).toContain(th('help.text').split('\n')[1]!.slice(2, 20));
     expect(actionsOf(sent)).toEqual([
       { title: th('button.find'), action: 'cmd:find' },
       { title: th('button.offer'), action: 'cmd:offer' },
@@ -322,7 +243,7 @@ describe('Teams bot over HTTP', () => {
     expect(found[0]).toMatchObject({ textFormat: 'markdown', attachmentLayout: 'list' });
     expect(String(found[0]!.text)).toMatch(/^\*\*.+\*\* \(1–5\)$/);
     expect(cardsOf(found[0]!)).toHaveLength(6);
-    expect(textOf(found)).toContain('เครื่องกรองน้ำดื่มพลังงานแสงอาทิตย์สำหรับชุมชนห่างไกล');
+    expect(teamsText(found)).toContain('เครื่องกรองน้ำดื่มพลังงานแสงอาทิตย์สำหรับชุมชนห่างไกล');
     const page1 = listingIdsOf(found);
     expect(page1).toHaveLength(5);
     const first = cardsOf(found[0]!)[0]!;
@@ -338,14 +259,14 @@ describe('Teams bot over HTTP', () => {
     expect(String(page2[0]!.text)).toContain('(6–');
 
     const details = await user.press(`det:${page1[0]}`);
-    expect(textOf(details)).toMatch(/sample sample-\d{3}/);
+    expect(teamsText(details)).toMatch(/sample sample-\d{3}/);
     expect(actionsOf(details).map((a) => a.action)).toEqual([`like:${page1[0]}`, `intro:${page1[0]}`]);
 
     const why = await user.press(`nr:${page1[1]}`);
     expect(actionsOf(why).map((a) => a.action)).toEqual(['why:too_early', 'why:wrong_sector', 'why:wrong_country', 'why:other']);
     expect(actionsOf(why)[2]!.title).toBe(th('feedback.wrong_country'));
     const thanks = await user.press('why:wrong_country');
-    expect(textOf(thanks)).toContain(th('feedback.thanks').slice(0, 15));
+    expect(teamsText(thanks)).toContain(th('feedback.thanks').slice(0, 15));
 
     const feedback = await one<{ reason: string; channel: string }>(
       `SELECT f.reason, u.channel FROM match_feedback f JOIN chat_users u ON u.id = f.user_id WHERE u.channel_user_id = $1 AND f.listing_id = $2`,
@@ -381,7 +302,7 @@ describe('Teams bot over HTTP', () => {
     expect(facts.find((fact) => fact.title === en('field.partnership'))?.value).toContain(en('partnership.licence'));
 
     const submitted = await user.press('submit');
-    expect(textOf(submitted)).toContain('Submitted!');
+    expect(teamsText(submitted)).toContain('Submitted!');
     const row = await one<{ status: string; country: string; owner_ref: string }>(
       `SELECT status, country, owner_ref FROM listings WHERE owner_ref = $1`,
       [`teams:${user.id}`],
@@ -392,10 +313,10 @@ describe('Teams bot over HTTP', () => {
   it('a re-sent activity (same id) is stored and answered once', async () => {
     const user = new TeamsUser(ctx, '29:resender', { id: 'a:personal-resender', conversationType: 'personal' }, 'en-US');
     const activity = user.activity({ text: 'solar dryer for salted fish' });
-    const [a, b] = await Promise.all([post(baseUrl, activity), post(baseUrl, activity)]);
+    const [a, b] = await Promise.all([postActivity(baseUrl, activity), postActivity(baseUrl, activity)]);
     expect([a.status, b.status]).toEqual([200, 200]);
     await settle();
-    const third = await post(baseUrl, activity);
+    const third = await postActivity(baseUrl, activity);
     expect(third.status).toBe(200);
     await settle();
     expect(connector.to('a:personal-resender')).toHaveLength(1);
@@ -417,7 +338,7 @@ describe('Teams bot over HTTP', () => {
     expect(listingIdsOf(answered).length).toBeGreaterThan(0);
     // A card button pressed in the channel is answered without a mention.
     const details = await user.press(`det:${listingIdsOf(answered)[0]}`);
-    expect(textOf(details)).toMatch(/sample sample-\d{3}/);
+    expect(teamsText(details)).toMatch(/sample sample-\d{3}/);
   });
 
   it('a 429 (and a 502 half way through an answer) from the connector is retried without losing or repeating a message', async () => {
@@ -440,7 +361,7 @@ describe('Teams bot over HTTP', () => {
     const details = await user.press(`det:${listingIdsOf(found)[0]}`);
     expect(details).toHaveLength(2);
     expect(cardsOf(details[0]!)).toHaveLength(1);
-    expect(textOf([details[1]!])).toMatch(/sample sample-\d{3}/);
+    expect(teamsText([details[1]!])).toMatch(/sample sample-\d{3}/);
   });
 
   it('a proactive message reaches the user after a restart (new adapter, same database)', async () => {
@@ -502,7 +423,7 @@ describe('Teams bot over HTTP', () => {
   it('an Action.Execute invoke gets an invoke response and runs the action', async () => {
     const user = new TeamsUser(ctx, '29:invoker', { id: 'a:personal-invoker', conversationType: 'personal' }, 'en-US');
     const before = connector.to('a:personal-invoker').length;
-    const response = await post(
+    const response = await postActivity(
       baseUrl,
       user.activity({ type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'x', data: { action: 'cmd:help' } } } }),
     );
@@ -526,9 +447,9 @@ describe('Teams bot over HTTP', () => {
       const { port } = await securedServer.listen(0, '127.0.0.1');
       const intruder = new TeamsUser(ctx, '29:intruder', { id: 'a:personal-intruder', conversationType: 'personal' }, 'en-US');
       const activity = intruder.activity({ text: 'help' });
-      const bare = await post(`http://127.0.0.1:${port}`, activity);
+      const bare = await postActivity(`http://127.0.0.1:${port}`, activity);
       expect(bare.status).toBe(401);
-      const forged = await post(`http://127.0.0.1:${port}`, activity, { authorization: 'Bearer not-a-token' });
+      const forged = await postActivity(`http://127.0.0.1:${port}`, activity, { authorization: 'Bearer not-a-token' });
       expect(forged.status).toBe(401);
       await new Promise((resolve) => setTimeout(resolve, 200));
       expect(await one(`SELECT 1 FROM inbox WHERE message_id = $1`, [activity.id])).toBeUndefined();

@@ -8,11 +8,9 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TelegramBot, webhookSecret } from '../adapters/telegram/bot.js';
@@ -32,7 +30,8 @@ import { notifyUser } from '../core/delivery/engine-bridge.js';
 import type { Db } from '../core/store/db.js';
 import type { ListingStore } from '../core/store/listing-store.js';
 import { engineFor, loadSamples } from './support/chat.js';
-import { FakeTelegram, TOO_MANY_REQUESTS, parseHtml, type TgChat, type TgMessage, type TgUpdate, type TgUser } from './support/fake-telegram.js';
+import { FakeTelegram, TOO_MANY_REQUESTS, buttonsOf, messagesText, parseHtml, type TgChat, type TgMessage, type TgUpdate, type TgUser } from './support/fake-telegram.js';
+import { freePort, sleep } from './support/net.js';
 import { openTestStore } from './support/stores.js';
 
 const silent = pino({ level: 'silent' });
@@ -56,18 +55,6 @@ afterAll(async () => {
   await fake?.close();
   await cleanup?.();
 });
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -167,10 +154,6 @@ async function settle(updateId: number): Promise<void> {
   await running?.bot?.settled();
 }
 
-function buttonsOf(message: TgMessage): Array<{ text: string; callback_data?: string }> {
-  return message.reply_markup?.inline_keyboard.flat() ?? [];
-}
-
 function withButton(messages: TgMessage[], data: string | RegExp): TgMessage {
   const found = messages.find((m) => buttonsOf(m).some((b) => (typeof data === 'string' ? b.callback_data === data : data.test(b.callback_data ?? ''))));
   if (!found) throw new Error(`no message with a button ${String(data)} among:\n${messages.map((m) => `${m.text} ${JSON.stringify(buttonsOf(m))}`).join('\n')}`);
@@ -179,10 +162,6 @@ function withButton(messages: TgMessage[], data: string | RegExp): TgMessage {
 
 function cardIds(messages: TgMessage[]): number[] {
   return messages.flatMap((m) => buttonsOf(m).flatMap((b) => (b.callback_data?.startsWith('det:') ? [Number(b.callback_data.slice(4))] : [])));
-}
-
-function allText(messages: TgMessage[]): string {
-  return messages.map((m) => m.text ?? m.caption ?? '').join('\n');
 }
 
 /** A Telegram user in a chat (their private chat unless a group is given). */
@@ -251,7 +230,7 @@ describe.each(['polling', 'webhook'] as const)('conversations on Telegram (%s)',
 
     const details = await founder.press(card, `det:${ids1[0]}`);
     const listing = await queryOne<{ source: string; external_id: string }>(`SELECT source, external_id FROM listings WHERE id = $1`, [ids1[0]]);
-    expect(allText(details)).toContain(km('details.reference', { source: listing!.source, id: listing!.external_id }));
+    expect(messagesText(details)).toContain(km('details.reference', { source: listing!.source, id: listing!.external_id }));
 
     const ask = await founder.press(withButton(page1, `nr:${ids1[1]}`), `nr:${ids1[1]}`);
     const reasons = withButton(ask, 'why:wrong_country');
@@ -260,7 +239,7 @@ describe.each(['polling', 'webhook'] as const)('conversations on Telegram (%s)',
     const question = reasons.text;
     expect(question).toBe(km('feedback.ask_reason'));
     const thanks = await founder.press(reasons, 'why:wrong_country');
-    expect(allText(thanks)).toContain(km('feedback.thanks'));
+    expect(messagesText(thanks)).toContain(km('feedback.thanks'));
     // The answered choice is edited: the chosen reason shown, the keyboard gone.
     const edited = founder.messages().find((m) => m.message_id === reasons.message_id)!;
     expect(edited.reply_markup).toBeUndefined();
@@ -288,7 +267,7 @@ describe.each(['polling', 'webhook'] as const)('conversations on Telegram (%s)',
     const researcher = new Person('Aminah', 'en');
     const menu = await researcher.say('/start');
     const ask = await researcher.press(withButton(menu, 'cmd:offer'), 'cmd:offer');
-    expect(allText(ask)).toContain(en('draft.ask_offer'));
+    expect(messagesText(ask)).toContain(en('draft.ask_offer'));
     const drafted = await researcher.say(
       'I work on a low-cost dissolved oxygen sensor for shrimp ponds that switches aerators on at night. We have a field-tested prototype and are looking for a licensing partner.',
     );
@@ -300,7 +279,7 @@ describe.each(['polling', 'webhook'] as const)('conversations on Telegram (%s)',
     const preview = withButton(step, 'submit');
     expect(preview.text).toContain(en('field.country'));
     const submitted = await researcher.press(preview, 'submit');
-    expect(allText(submitted)).toContain(en('draft.submitted', { title: '', reference: '' }).split('"')[0]!);
+    expect(messagesText(submitted)).toContain(en('draft.submitted', { title: '', reference: '' }).split('"')[0]!);
 
     const row = await queryOne<{ status: string; country: string; kind: string }>(`SELECT status, country, kind FROM listings WHERE owner_ref = $1`, [
       `telegram:${researcher.user.id}`,
@@ -381,7 +360,7 @@ describe('the webhook on the shared server', () => {
     expect(Date.now() - started).toBeLessThan(1000);
     expect(person.messages()).toHaveLength(0);
     await settle(update.update_id);
-    expect(allText(person.messages())).toContain(translator('vi')('help.text').split('\n')[0]!.replace(/\*/g, ''));
+    expect(messagesText(person.messages())).toContain(translator('vi')('help.text').split('\n')[0]!.replace(/\*/g, ''));
   });
 
   it('derives the secret from the token when none is configured, and serves on the URL path', () => {
@@ -403,7 +382,7 @@ describe('Telegram delivery semantics (polling)', () => {
     const { id } = (await queryOne<{ id: number }>(`SELECT id FROM listings WHERE external_id = 'sample-002'`, []))!;
     const visitor = new Person('Nok', 'th');
     const opened = await visitor.say(`/start l_${id}`);
-    expect(allText(opened)).toContain('sample-002');
+    expect(messagesText(opened)).toContain('sample-002');
     expect(cardIds(opened)).toEqual([]);
     expect(withButton(opened, `intro:${id}`)).toBeDefined();
   });
@@ -453,10 +432,10 @@ describe('Telegram delivery semantics (polling)', () => {
     await startBot('polling');
     const card = withButton(results, `det:${ids[0]}`);
     const details = await founder.press(card, `det:${ids[0]}`);
-    expect(allText(details)).toMatch(/Reference: jembatan-sample sample-\d{3}/);
+    expect(messagesText(details)).toMatch(/Reference: jembatan-sample sample-\d{3}/);
     // The conversation state survived too: "more like this" searches from the old card.
     const similar = await founder.press(card, `like:${ids[0]}`);
-    expect(allText(similar)).not.toContain(translator('en')('action.unknown'));
+    expect(messagesText(similar)).not.toContain(translator('en')('action.unknown'));
     expect(cardIds(similar).length).toBeGreaterThan(0);
   });
 

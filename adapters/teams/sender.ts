@@ -147,8 +147,9 @@ export class TeamsSender implements ChannelSender {
         if (!connector) throw new Error('no Bot Connector client for this conversation');
         disableConnectorRetries(connector);
         for (; state.sent < activities.length; state.sent++) {
-          await this.threadSlot(address.conversation.id);
+          // Recorded before waiting for the slot: the pacing gap is measured up to the send itself.
           await progress?.starting(state.sent);
+          await this.threadSlot(address.conversation.id);
           await connector.conversations.sendToConversation(address.conversation.id, this.activityFor(address, activities[state.sent]!));
           await progress?.delivered(state.sent);
         }

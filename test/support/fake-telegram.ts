@@ -64,6 +64,16 @@ export interface TgMessage {
   message_thread_id?: number;
 }
 
+/** The inline keyboard buttons of a message, row after row. */
+export function buttonsOf(message: TgMessage): InlineButton[] {
+  return message.reply_markup?.inline_keyboard.flat() ?? [];
+}
+
+/** The text (or caption) of the messages, one after the other. */
+export function messagesText(messages: TgMessage[]): string {
+  return messages.map((m) => m.text ?? m.caption ?? '').join('\n');
+}
+
 export interface TgUpdate {
   update_id: number;
   message?: TgMessage;
