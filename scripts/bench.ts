@@ -45,6 +45,7 @@ import { dropVectorIndexes, ensureVectorIndex } from '../core/store/vector-index
 import { ingest } from '../ingest/ingest.js';
 import { PRESETS } from '../ingest/presets/index.js';
 import { NASA_CATEGORY_SECTORS } from '../ingest/presets/nasa-t2.js';
+import { fmt, note, out, started, int, intEnv, mean, mulberry32, percentile, Random, randomUnitInto } from './bench-support.js';
 
 // ---- configuration -----------------------------------------------------------------------------------------
 
@@ -53,13 +54,6 @@ const NASA_FILE = resolve(ROOT, process.env.BENCH_NASA_FILE ?? '../shared/data/n
 const MODEL_DIR = resolve(ROOT, process.env.JEMBATAN_MODEL_DIR ?? '../shared/models');
 const MODEL = process.env.JEMBATAN_MODEL ?? 'e5-small-arch-random';
 
-function intEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number, got "${raw}"`);
-  return value;
-}
 
 const EMBED_BATCH = intEnv('JEMBATAN_EMBEDDING_BATCH', 32);
 const SIZES = (process.env.BENCH_SIZES ?? '10000,100000')
@@ -84,65 +78,7 @@ const DIMENSION = 384;
 const FILTER_COUNTRY = 'TH';
 const SYNTHETIC_COUNTRIES = ['BN', 'KH', 'ID', 'LA', 'MY', 'MM', 'PH', 'SG', 'TH', 'VN'] as const;
 
-const started = performance.now();
-function note(message: string): void {
-  const seconds = ((performance.now() - started) / 1000).toFixed(0).padStart(5);
-  process.stderr.write(`[${seconds} s, load ${loadavg()[0]!.toFixed(1)}] ${message}\n`);
-}
-function out(line = ''): void {
-  process.stdout.write(`${line}\n`);
-}
-
-const fmt = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
-const int = (value: number) => Math.round(value).toLocaleString('en-US');
-
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
-  return sorted[rank - 1]!;
-}
-const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
-
 // ---- deterministic randomness -----------------------------------------------------------------------------
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-class Random {
-  private spare: number | undefined;
-  constructor(private readonly next: () => number) {}
-  float(): number {
-    return this.next();
-  }
-  int(n: number): number {
-    return Math.floor(this.next() * n);
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[this.int(items.length)]!;
-  }
-  gaussian(): number {
-    if (this.spare !== undefined) {
-      const value = this.spare;
-      this.spare = undefined;
-      return value;
-    }
-    let u = 0;
-    while (u === 0) u = this.next();
-    const v = this.next();
-    const r = Math.sqrt(-2 * Math.log(u));
-    this.spare = r * Math.sin(2 * Math.PI * v);
-    return r * Math.cos(2 * Math.PI * v);
-  }
-}
 
 // ---- stores ------------------------------------------------------------------------------------------------
 
@@ -288,15 +224,7 @@ function syntheticCorpus(offers: NasaRecord[]): SyntheticCorpus {
 /** A unit vector: `base` (if any) plus gaussian noise of total norm ≈ `noise` (or pure noise). */
 function randomUnit(random: Random, base: Float32Array | undefined, noise: number): Float32Array {
   const v = new Float32Array(DIMENSION);
-  const sigma = base ? noise / Math.sqrt(DIMENSION) : 1;
-  let norm = 0;
-  for (let i = 0; i < DIMENSION; i++) {
-    const x = (base ? base[i]! : 0) + sigma * random.gaussian();
-    v[i] = x;
-    norm += x * x;
-  }
-  norm = Math.sqrt(norm);
-  for (let i = 0; i < DIMENSION; i++) v[i] = v[i]! / norm;
+  randomUnitInto(v, random, base, noise);
   return v;
 }
 
