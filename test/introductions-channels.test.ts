@@ -544,7 +544,8 @@ describe('introductions through the Telegram, Teams and Slack adapters on one se
     const told = requester.messages().slice(requesterMark);
     expect(told).toHaveLength(1);
     expect(told[0]!.text).toContain(`Good news: your introduction to "${sample.title}" was accepted.`);
-    expect(told[0]!.text).toContain(STAFF_CONTACT);
+    // Slack gives no display name: the contact line stands without one (no "Contact of —").
+    expect(told[0]!.text).toContain(`Contact details: ${STAFF_CONTACT}`);
     expect(told[0]!.text).toContain('Source: jembatan-sample/sample-001');
     expect(told[0]!.text).toContain(sample.details);
     expect(await one(`SELECT status, decided_by FROM introduction_requests WHERE id = $1`, [requestId])).toEqual({ status: 'accepted', decided_by: `slack:${STAFF}` });

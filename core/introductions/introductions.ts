@@ -93,13 +93,13 @@ async function ownerUser(q: Queryable, ownerRef: string | null): Promise<{ id: n
   return rows[0];
 }
 
-async function person(q: Queryable, userId: number): Promise<{ name: string; profile: string | null; contact: string | null }> {
+async function person(q: Queryable, userId: number): Promise<{ name: string | null; profile: string | null; contact: string | null }> {
   const { rows } = await q.query<{ display_name: string | null; profile: string | null; contact: string | null; channel: string }>(
     'SELECT display_name, profile, contact, channel FROM chat_users WHERE id = $1',
     [userId],
   );
   const row = rows[0];
-  return { name: row?.display_name?.trim() || '—', profile: row?.profile ?? null, contact: row?.contact ?? null };
+  return { name: row?.display_name?.trim() || null, profile: row?.profile ?? null, contact: row?.contact ?? null };
 }
 
 export class Introductions {
@@ -187,7 +187,7 @@ export class Introductions {
         const t = translator(languageOf(language));
         const lines = [
           t('intro.accepted_requester', { title: request.title }),
-          t('intro.contact_of', { name: decider.name, contact: decider.contact ?? t('intro.no_contact') }),
+          contactLine(t, decider),
         ];
         if (request.route === 'secretariat') lines.push(t('intro.source_link', { link: sourceLink(request) }));
         if (details) lines.push(t('intro.confidential', { details }));
@@ -198,7 +198,7 @@ export class Introductions {
           type: 'text',
           text: [
             t('intro.accepted_owner', { title: request.title }),
-            t('intro.contact_of', { name: requester.name, contact: requester.contact ?? t('intro.no_contact') }),
+            contactLine(t, requester),
           ].join('\n\n'),
         },
       ];
@@ -371,7 +371,7 @@ export class Introductions {
   private async requestMessage(t: Translate, request: RequestRow, requesterId: number, tx: Queryable): Promise<Reply[]> {
     const requester = await person(tx, requesterId);
     const lines = [
-      t(request.route === 'owner' ? 'intro.request_for_owner' : 'intro.request_for_secretariat', { title: request.title, name: requester.name }),
+      t(request.route === 'owner' ? 'intro.request_for_owner' : 'intro.request_for_secretariat', { title: request.title, name: requester.name ?? t('intro.someone') }),
       t('intro.request_message', { message: request.message ?? '—' }),
     ];
     if (requester.profile) lines.push(t('intro.request_profile', { profile: requester.profile }));
@@ -385,6 +385,12 @@ class NoRouteError extends Error {
   constructor(readonly title: string) {
     super('nobody can be reached for this listing');
   }
+}
+
+/** "Contact of <name>: …", or just the contact when the channel gave no name (e.g. Slack). */
+function contactLine(t: Translate, who: { name: string | null; contact: string | null }): string {
+  const contact = who.contact ?? t('intro.no_contact');
+  return who.name ? t('intro.contact_of', { name: who.name, contact }) : t('intro.contact_given', { contact });
 }
 
 function decisionButtons(t: Translate, requestId: number): Button[] {
