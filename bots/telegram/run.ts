@@ -1,4 +1,5 @@
 import { ConfigError } from '../../core/config/env.js';
+import { MatchmakingJobs } from '../../core/jobs/matchmaking-jobs.js';
 import { log } from '../../core/log.js';
 import { createAssistant } from '../assistant.js';
 import type { CliContext } from '../cli/context.js';
@@ -20,6 +21,9 @@ export async function runTelegramPolling(ctx: CliContext, options: { signal?: Ab
   } catch (error) {
     throw new ConfigError((error as Error).message);
   }
+  // Introduction expiry and alert digests, as in `jembatan serve`.
+  const jobs = new MatchmakingJobs({ db: ctx.store.db, introductions: assistant.introductions, alerts: assistant.alerts, logger: log }, ctx.env.JEMBATAN_JOBS_POLL_MS);
+  jobs.start();
   process.stderr.write(
     `Understanding: ${assistant.understanding}\nTelegram bot @${bot.me!.username} is running with long polling: open https://t.me/${bot.me!.username} and send /start. Ctrl-C stops it.\n`,
   );
@@ -33,6 +37,7 @@ export async function runTelegramPolling(ctx: CliContext, options: { signal?: Ab
     options.signal?.addEventListener('abort', stop, { once: true });
   });
   log.info('stopping the telegram bot');
+  await jobs.stop();
   await bot.stop();
   await assistant.engine.drain();
 }
