@@ -17,6 +17,16 @@ import type { ConversationEngine, EngineInput, EngineOutput } from './types.js';
 export const MAX_MESSAGE_CHARS = 4000;
 const ACTION_PATTERN = /^[a-z]{2,8}(:[A-Za-z0-9_]{1,40}){0,2}$/;
 
+/** Buttons on introduction requests and notifications (flows/introduce.ts): verb → handler of `verb:<request id>`. */
+const INTRODUCTION_ACTIONS: Record<string, (turn: Turn, requestId: number) => Promise<void> | void> = {
+  iac: introduce.acceptIntroduction,
+  idc: introduce.askDeclineReason,
+  idn: (turn, requestId) => introduce.declineIntroduction(turn, requestId, null),
+  iqs: introduce.askQuestion,
+  irp: introduce.askReply,
+  iwd: introduce.withdrawIntroduction,
+};
+
 /** Answers that are data rather than conversation: they never change the reply language. */
 const DATA_ENTRY = new Set(['confidential', 'contact', 'intro_contact', 'intro_accept_contact']);
 
@@ -274,6 +284,11 @@ export class Engine implements ConversationEngine {
     const [verb, arg = '', value = ''] = action.split(':');
     const id = Number(arg);
     const awaiting = turn.state.awaiting;
+    const introduction = INTRODUCTION_ACTIONS[verb ?? ''];
+    if (introduction && Number.isInteger(id)) {
+      turn.state.awaiting = undefined;
+      return introduction(turn, id);
+    }
     switch (verb) {
       case 'cmd':
         if ((COMMANDS as readonly string[]).includes(arg)) return this.onCommand(turn, arg as Command, '');
@@ -299,30 +314,6 @@ export class Engine implements ConversationEngine {
       case 'icx':
         turn.state.awaiting = undefined;
         return turn.say('intro.cancelled');
-      case 'iac':
-        turn.state.awaiting = undefined;
-        if (Number.isInteger(id)) return introduce.acceptIntroduction(turn, id);
-        break;
-      case 'idc':
-        turn.state.awaiting = undefined;
-        if (Number.isInteger(id)) return introduce.askDeclineReason(turn, id);
-        break;
-      case 'idn':
-        turn.state.awaiting = undefined;
-        if (Number.isInteger(id)) return introduce.declineIntroduction(turn, id, null);
-        break;
-      case 'iqs':
-        turn.state.awaiting = undefined;
-        if (Number.isInteger(id)) return introduce.askQuestion(turn, id);
-        break;
-      case 'irp':
-        turn.state.awaiting = undefined;
-        if (Number.isInteger(id)) return introduce.askReply(turn, id);
-        break;
-      case 'iwd':
-        turn.state.awaiting = undefined;
-        if (Number.isInteger(id)) return introduce.withdrawIntroduction(turn, id);
-        break;
       case 'ict':
         return introduce.askContact(turn);
       case 'alert':
