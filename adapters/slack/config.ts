@@ -1,4 +1,4 @@
-import { ConfigError, type Env } from '../../core/config/env.js';
+import { commaList, ConfigError, type Env } from '../../core/config/env.js';
 
 export interface SlackConfig {
   botToken: string;
@@ -17,12 +17,6 @@ export interface SlackConfig {
   moderationPollMs: number;
 }
 
-function list(value: string | undefined): string[] {
-  return (value ?? '')
-    .split(',')
-    .map((part) => part.trim())
-    .filter(Boolean);
-}
 
 /**
  * Slack is mounted with SLACK_BOT_TOKEN and at least one way to receive events: SLACK_SIGNING_SECRET
@@ -49,8 +43,8 @@ export function slackConfig(env: Env): SlackConfig | undefined {
     ...(secret ? { signingSecret: secret } : {}),
     ...(appToken ? { appToken } : {}),
     apiUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`,
-    allowedTeams: list(env.SLACK_ALLOWED_TEAM_IDS),
-    moderators: list(env.JEMBATAN_MODERATORS),
+    allowedTeams: commaList(env.SLACK_ALLOWED_TEAM_IDS),
+    moderators: commaList(env.JEMBATAN_MODERATORS),
     moderationChannel: env.JEMBATAN_MODERATION_SLACK_CHANNEL?.trim() || undefined,
     moderationPollMs: env.JEMBATAN_MODERATION_POLL_MS,
   };

@@ -5,6 +5,7 @@ import type { Reply } from '../conversation/types.js';
 import type { DeliveryStore } from '../delivery/delivery-store.js';
 import { isLanguage, type Language } from '../domain/languages.js';
 import { LISTING_KINDS, type PublicListing } from '../domain/listing.js';
+import { conceptCoverage } from '../retrieval/coverage.js';
 import type { Matcher, MatchOptions, MatchResponse } from '../retrieval/match.js';
 import type { Db } from '../store/db.js';
 import type { ListingStore } from '../store/listing-store.js';
@@ -55,13 +56,9 @@ export interface SavedNeed {
 
 export type SaveOutcome = { ok: true; id: number; concepts: number } | { ok: false; reason: 'too_many' | 'already_saved'; limit?: number };
 
-/** Matches of a response that cover enough of the query's glossary concepts (see core/stats/unmet.ts). */
+/** Matches of a response that cover enough of the query's glossary concepts (see core/retrieval/coverage.ts). */
 export function goodMatches(response: MatchResponse, minCoverage: number): number[] {
-  const wanted = new Set(response.queryConcepts.map((concept) => concept.id));
-  if (wanted.size === 0) return [];
-  return response.results
-    .filter((result) => result.reasons.sharedConcepts.filter((concept) => wanted.has(concept.id)).length / wanted.size >= minCoverage)
-    .map((result) => result.listing.id);
+  return response.results.filter((result) => conceptCoverage(response, result) >= minCoverage).map((result) => result.listing.id);
 }
 
 export class Alerts {

@@ -94,6 +94,14 @@ export const EnvSchema = z.object({
 });
 export type Env = z.infer<typeof EnvSchema>;
 
+/** A comma-separated setting (`JEMBATAN_MODERATORS=U1, C2`) as its trimmed, non-empty parts. */
+export function commaList(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+}
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }

@@ -1,4 +1,5 @@
 import type { Language } from '../domain/languages.js';
+import { ownerRefOf } from '../domain/owner-ref.js';
 import type { Logger } from 'pino';
 import type { DenseEncoder } from '../embeddings/provider.js';
 import type { Glossary } from '../glossary/glossary.js';
@@ -49,7 +50,7 @@ export class Turn {
 
   /** How listings owned by this user are marked in the store. */
   get ownerRef(): string {
-    return `${this.user.channel}:${this.user.channelUserId}`;
+    return ownerRefOf(this.user);
   }
 
   get pageSize(): number {

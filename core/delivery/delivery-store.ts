@@ -185,7 +185,7 @@ export class DeliveryStore {
   async enqueueForUser(
     tx: Queryable,
     userId: number,
-    build: (language: string) => Reply[],
+    build: (language: string) => Reply[] | Promise<Reply[]>,
     channel?: string,
   ): Promise<boolean> {
     const { rows } = await tx.query<{ channel: string; address: unknown; language: string }>(
@@ -196,7 +196,7 @@ export class DeliveryStore {
     );
     const row = rows[0];
     if (!row) return false;
-    const replies = build(row.language);
+    const replies = await build(row.language);
     if (replies.length > 0) await this.enqueue(row.channel, parseAddress(row.address), replies, { tx });
     return true;
   }

@@ -45,16 +45,19 @@ export async function notifyUser(
   user: { channel: string; channelUserId: string },
   message: (t: Translate, language: Language) => Reply[],
 ): Promise<boolean> {
-  const { rows } = await deps.db.query<{ id: number; language: string }>(
-    'SELECT id, language FROM chat_users WHERE channel = $1 AND channel_user_id = $2',
-    [user.channel, user.channelUserId],
-  );
+  const { rows } = await deps.db.query<{ id: number }>('SELECT id FROM chat_users WHERE channel = $1 AND channel_user_id = $2', [
+    user.channel,
+    user.channelUserId,
+  ]);
   const row = rows[0];
   if (!row) return false;
-  const target = await deps.store.latestAddress(row.id, user.channel);
-  if (!target) return false;
-  const language: Language = isLanguage(row.language) ? row.language : 'en';
-  const replies = message(translator(language), language);
-  if (replies.length > 0) await deps.store.enqueue(target.channel, target.address, replies);
-  return true;
+  return deps.store.enqueueForUser(
+    deps.db,
+    row.id,
+    (code) => {
+      const language: Language = isLanguage(code) ? code : 'en';
+      return message(translator(language), language);
+    },
+    user.channel,
+  );
 }

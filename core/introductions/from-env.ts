@@ -1,12 +1,6 @@
-import type { Env } from '../config/env.js';
+import { commaList, type Env } from '../config/env.js';
 import type { Actor, IntroductionSettings } from './introductions.js';
 
-function list(value: string | undefined): string[] {
-  return (value ?? '')
-    .split(',')
-    .map((part) => part.trim())
-    .filter(Boolean);
-}
 
 /**
  * Introduction settings from the environment: the daily limit and expiry, and the secretariat route —
@@ -15,7 +9,7 @@ function list(value: string | undefined): string[] {
  * in JEMBATAN_MODERATORS may decide them.
  */
 export function introductionSettingsFromEnv(env: Env): IntroductionSettings {
-  const moderators = new Set(list(env.JEMBATAN_MODERATORS));
+  const moderators = new Set(commaList(env.JEMBATAN_MODERATORS));
   const channel = env.JEMBATAN_MODERATION_SLACK_CHANNEL?.trim();
   return {
     dailyLimit: env.JEMBATAN_INTRO_DAILY_LIMIT,

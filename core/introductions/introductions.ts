@@ -1,4 +1,5 @@
 import { isLanguage, type Language } from '../domain/languages.js';
+import { ownerOf, ownerRefOf } from '../domain/owner-ref.js';
 import { translator, type Translate } from '../conversation/i18n.js';
 import type { Button, Reply } from '../conversation/types.js';
 import type { DeliveryStore } from '../delivery/delivery-store.js';
@@ -81,25 +82,30 @@ function languageOf(value: string | undefined): Language {
   return value && isLanguage(value) ? value : 'en';
 }
 
-/** The owner's chat user, when the listing's owner_ref names one ("channel:userId"). */
-async function ownerUser(q: Queryable, ownerRef: string | null): Promise<{ id: number; channel: string; channel_user_id: string } | undefined> {
-  if (!ownerRef) return undefined;
-  const at = ownerRef.indexOf(':');
-  if (at <= 0) return undefined;
-  const { rows } = await q.query<{ id: number; channel: string; channel_user_id: string }>(
-    'SELECT id, channel, channel_user_id FROM chat_users WHERE channel = $1 AND channel_user_id = $2',
-    [ownerRef.slice(0, at), ownerRef.slice(at + 1)],
-  );
+/** The owner's chat user, when the listing's owner_ref names one. */
+async function ownerUser(q: Queryable, ownerRef: string | null): Promise<{ id: number } | undefined> {
+  const owner = ownerOf(ownerRef);
+  if (!owner) return undefined;
+  const { rows } = await q.query<{ id: number }>('SELECT id FROM chat_users WHERE channel = $1 AND channel_user_id = $2', [owner.channel, owner.channelUserId]);
   return rows[0];
 }
 
 async function person(q: Queryable, userId: number): Promise<{ name: string | null; profile: string | null; contact: string | null }> {
-  const { rows } = await q.query<{ display_name: string | null; profile: string | null; contact: string | null; channel: string }>(
-    'SELECT display_name, profile, contact, channel FROM chat_users WHERE id = $1',
+  const { rows } = await q.query<{ display_name: string | null; profile: string | null; contact: string | null }>(
+    'SELECT display_name, profile, contact FROM chat_users WHERE id = $1',
     [userId],
   );
   const row = rows[0];
   return { name: row?.display_name?.trim() || null, profile: row?.profile ?? null, contact: row?.contact ?? null };
+}
+
+/** Requests a user made in the last 24 hours (the daily limit counts these). */
+async function requestsToday(q: Queryable, userId: number): Promise<number> {
+  const { rows } = await q.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM introduction_requests WHERE user_id = $1 AND created_at > now() - interval '24 hours'`,
+    [userId],
+  );
+  return rows[0]?.n ?? 0;
 }
 
 export class Introductions {
@@ -134,17 +140,13 @@ export class Introductions {
       );
       const listing = listings[0];
       if (!listing || listing.status !== 'published') return { ok: false, reason: 'unavailable' };
-      if (listing.owner_ref === `${requester.channel}:${requester.channelUserId}`) return { ok: false, reason: 'own_listing', title: listing.title };
+      if (listing.owner_ref === ownerRefOf(requester)) return { ok: false, reason: 'own_listing', title: listing.title };
       const { rows: existing } = await tx.query<{ id: number }>(
         'SELECT id FROM introduction_requests WHERE user_id = $1 AND listing_id = $2',
         [requester.userId, listingId],
       );
       if (existing.length > 0) return { ok: false, reason: 'duplicate', title: listing.title };
-      const { rows: counted } = await tx.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM introduction_requests WHERE user_id = $1 AND created_at > now() - interval '24 hours'`,
-        [requester.userId],
-      );
-      if ((counted[0]?.n ?? 0) >= this.settings.dailyLimit) {
+      if ((await requestsToday(tx, requester.userId)) >= this.settings.dailyLimit) {
         return { ok: false, reason: 'daily_limit', title: listing.title, limit: this.settings.dailyLimit };
       }
       const owner = await ownerUser(tx, listing.owner_ref);
@@ -177,7 +179,7 @@ export class Introductions {
       const request = checked.request;
       await tx.query(
         `UPDATE introduction_requests SET status = 'accepted', decided_at = now(), decided_by = $2, updated_at = now() WHERE id = $1`,
-        [requestId, `${actor.channel}:${actor.channelUserId}`],
+        [requestId, ownerRefOf(actor)],
       );
       const decider = await person(tx, actor.userId);
       const requester = await person(tx, request.user_id);
@@ -216,7 +218,7 @@ export class Introductions {
       const reason = sharedReason?.trim() || null;
       await tx.query(
         `UPDATE introduction_requests SET status = 'declined', decided_at = now(), decided_by = $2, shared_reason = $3, updated_at = now() WHERE id = $1`,
-        [requestId, `${actor.channel}:${actor.channelUserId}`, reason],
+        [requestId, ownerRefOf(actor), reason],
       );
       await this.delivery.enqueueForUser(tx, request.user_id, (language) => {
         const t = translator(languageOf(language));
@@ -295,11 +297,7 @@ export class Introductions {
 
   /** Requests the user may still make in the current 24 hours (the daily limit minus those made). */
   async remainingToday(userId: number): Promise<number> {
-    const { rows } = await this.db.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM introduction_requests WHERE user_id = $1 AND created_at > now() - interval '24 hours'`,
-      [userId],
-    );
-    return Math.max(0, this.settings.dailyLimit - (rows[0]?.n ?? 0));
+    return Math.max(0, this.settings.dailyLimit - (await requestsToday(this.db, userId)));
   }
 
   /** A user's own requests, newest first. */
@@ -329,7 +327,7 @@ export class Introductions {
   // ------------------------------------------------------------------------------------------------
 
   private allowed(actor: Actor, request: RequestRow): boolean {
-    if (request.route === 'owner') return request.owner_ref === `${actor.channel}:${actor.channelUserId}`;
+    if (request.route === 'owner') return request.owner_ref === ownerRefOf(actor);
     return this.settings.isSecretariat(actor);
   }
 
@@ -358,9 +356,7 @@ export class Introductions {
     if (request.route === 'owner') {
       const owner = await ownerUser(tx, request.owner_ref);
       if (!owner) return false;
-      const { rows } = await tx.query<{ language: string }>('SELECT language FROM chat_users WHERE id = $1', [owner.id]);
-      const replies = await build(translator(languageOf(rows[0]?.language)));
-      return this.delivery.enqueueForUser(tx, owner.id, () => replies);
+      return this.delivery.enqueueForUser(tx, owner.id, (language) => build(translator(languageOf(language))));
     }
     const target = this.settings.secretariat;
     if (!target) return false;

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Alerts } from '../alerts/alerts.js';
 import type { Introductions } from '../introductions/introductions.js';
 import type { Queryable } from '../store/db.js';
+import { publishedListingsFingerprint } from '../store/listing-store.js';
 
 export interface JobsRun {
   expired: number;
@@ -42,12 +43,9 @@ export class MatchmakingJobs {
 
   async runOnce(): Promise<JobsRun> {
     const expired = await this.deps.introductions.expireDue();
-    const { rows } = await this.deps.db.query<{ n: number; latest: string | null; needs: number }>(
-      `SELECT (SELECT count(*)::int FROM listings WHERE status = 'published') AS n,
-              (SELECT max(updated_at)::text FROM listings WHERE status = 'published') AS latest,
-              (SELECT count(*)::int FROM saved_needs WHERE stopped_at IS NULL) AS needs`,
-    );
-    const fingerprint = JSON.stringify(rows[0] ?? null);
+    const { rows } = await this.deps.db.query<{ needs: number }>('SELECT count(*)::int AS needs FROM saved_needs WHERE stopped_at IS NULL');
+    // Saved needs are matched again when the searchable listings or the set of saved needs changed.
+    const fingerprint = `${await publishedListingsFingerprint(this.deps.db)}|${rows[0]?.needs ?? 0}`;
     let alertMatches = 0;
     if (fingerprint !== this.fingerprint) {
       alertMatches = await this.deps.alerts.scan();

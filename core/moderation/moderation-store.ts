@@ -56,13 +56,7 @@ function toItem(row: ItemRow): ModerationItem {
   };
 }
 
-/** Splits an owner ref `telegram:123` into the channel and the channel's user id. */
-export function ownerOf(ownerRef: string | null): { channel: string; channelUserId: string } | undefined {
-  if (!ownerRef) return undefined;
-  const at = ownerRef.indexOf(':');
-  if (at <= 0 || at === ownerRef.length - 1) return undefined;
-  return { channel: ownerRef.slice(0, at), channelUserId: ownerRef.slice(at + 1) };
-}
+export { ownerOf } from '../domain/owner-ref.js';
 
 /**
  * The moderation queue in the database (migration 005): which pending listings have been posted for

@@ -248,49 +248,31 @@ function dateExpressions(items: Item[], base: string[]): DateExpression[] {
     if (used.has(item)) return;
     const next = sorted[index + 1];
     const yearAfter = next && next.kind === 'year' && gap(item.end, next.start) ? next : undefined;
+    // A month or quarter with a year after it is fixed; alone it floats (resolved against now or the range's start).
+    const fixedOrFloating = (exact: (year: number) => Required<DateRange>, floating: Pick<DateExpression, 'resolve' | 'ambiguous'>) => {
+      if (yearAfter) {
+        used.add(yearAfter);
+        const year = yearAfter.year;
+        expressions.push({ start: item.start, end: yearAfter.end, floating: false, since: false, until: false, resolve: () => exact(year) });
+      } else {
+        expressions.push({ start: item.start, end: item.end, floating: true, since: false, until: false, ...floating });
+      }
+    };
     if (item.kind === 'cue' && item.cue.type === 'month') {
       const month = item.cue.month;
-      if (yearAfter) {
-        used.add(yearAfter);
-        const year = yearAfter.year;
-        expressions.push({ start: item.start, end: yearAfter.end, floating: false, since: false, until: false, resolve: () => monthRange(year, month) });
-      } else {
-        expressions.push({
-          start: item.start,
-          end: item.end,
-          floating: true,
-          since: false,
-          until: false,
-          ambiguous: AMBIGUOUS_MONTHS.has(item.phrase),
-          resolve: (now, after) => {
-            if (after?.from) {
-              const [y, m] = after.from.split('-').map(Number) as [number, number];
-              return monthRange(month >= m ? y : y + 1, month);
-            }
-            const latest = latestMonthStart(month, now);
-            return monthRange(latest.year, month);
-          },
-        });
-      }
+      fixedOrFloating((year) => monthRange(year, month), {
+        ambiguous: AMBIGUOUS_MONTHS.has(item.phrase),
+        resolve: (now, after) => {
+          if (after?.from) {
+            const [y, m] = after.from.split('-').map(Number) as [number, number];
+            return monthRange(month >= m ? y : y + 1, month);
+          }
+          return monthRange(latestMonthStart(month, now).year, month);
+        },
+      });
     } else if (item.kind === 'quarter') {
       const quarter = item.quarter;
-      if (yearAfter) {
-        used.add(yearAfter);
-        const year = yearAfter.year;
-        expressions.push({ start: item.start, end: yearAfter.end, floating: false, since: false, until: false, resolve: () => quarterRange(year, quarter) });
-      } else {
-        expressions.push({
-          start: item.start,
-          end: item.end,
-          floating: true,
-          since: false,
-          until: false,
-          resolve: (now) => {
-            const latest = latestQuarter(quarter, now);
-            return quarterRange(latest.year, quarter);
-          },
-        });
-      }
+      fixedOrFloating((year) => quarterRange(year, quarter), { resolve: (now) => quarterRange(latestQuarter(quarter, now).year, quarter) });
     } else if (item.kind === 'year') {
       const year = item.year;
       expressions.push({ start: item.start, end: item.end, floating: false, since: false, until: false, resolve: () => yearRange(year) });

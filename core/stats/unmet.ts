@@ -1,5 +1,7 @@
+import { conceptCoverage } from '../retrieval/coverage.js';
 import type { Matcher, MatchResponse } from '../retrieval/match.js';
 import type { Queryable } from '../store/db.js';
+import { publishedListingsFingerprint } from '../store/listing-store.js';
 
 /**
  * Unmet needs: a published need is unmet when none of the best offers or expertise the Matcher finds for
@@ -20,24 +22,11 @@ const UNMET_CANDIDATES = 5;
  * candidate of a weak search is still ranked first). A need with no glossary concept scores 0.
  */
 export function bestCoverage(response: MatchResponse): number {
-  const wanted = new Set(response.queryConcepts.map((concept) => concept.id));
-  if (wanted.size === 0) return 0;
-  let best = 0;
-  for (const result of response.results) {
-    const shared = new Set(result.reasons.sharedConcepts.map((concept) => concept.id).filter((id) => wanted.has(id)));
-    best = Math.max(best, shared.size / wanted.size);
-  }
-  return best;
+  return Math.max(0, ...response.results.map((result) => conceptCoverage(response, result)));
 }
 
 /** Kept this long at most, even when nothing in the store seems to have changed. */
 const CACHE_MAX_AGE_MS = 10 * 60 * 1000;
-
-interface Fingerprint {
-  n: number;
-  latest: string | null;
-  expired: number;
-}
 
 /**
  * Best-match scores of needs, cached per engine: within one answer and across answers while the
@@ -57,13 +46,7 @@ export class UnmetNeedScores {
   ) {}
 
   async refresh(db: Queryable): Promise<void> {
-    const { rows } = await db.query<Fingerprint>(
-      `SELECT count(*)::int AS n, max(updated_at)::text AS latest,
-              count(*) FILTER (WHERE expires_at IS NOT NULL AND expires_at <= now())::int AS expired
-         FROM listings WHERE status = 'published'`,
-    );
-    const row = rows[0];
-    const fingerprint = JSON.stringify(row ?? null);
+    const fingerprint = await publishedListingsFingerprint(db);
     if (fingerprint !== this.fingerprint || this.clock() - this.since > CACHE_MAX_AGE_MS) {
       this.scores.clear();
       this.fingerprint = fingerprint;

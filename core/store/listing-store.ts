@@ -96,6 +96,20 @@ function toPublic(row: ListingRow): PublicListing {
   };
 }
 
+/**
+ * What changes whenever the set of searchable listings changes (a listing published, edited, withdrawn or
+ * expired, by any process): count, latest update and number expired of the published listings. Caches of
+ * match results compare it to know when to look again.
+ */
+export async function publishedListingsFingerprint(q: Queryable): Promise<string> {
+  const { rows } = await q.query<{ n: number; latest: string | null; expired: number }>(
+    `SELECT count(*)::int AS n, max(updated_at)::text AS latest,
+            count(*) FILTER (WHERE expires_at IS NOT NULL AND expires_at <= now())::int AS expired
+       FROM listings WHERE status = 'published'`,
+  );
+  return JSON.stringify(rows[0] ?? null);
+}
+
 /** Builds the WHERE clause over `l` (listings) for a filter, appending parameters to `params`. */
 function filterSql(filter: ListingFilter, params: unknown[]): string {
   const clauses = ["l.status = 'published'", '(l.expires_at IS NULL OR l.expires_at > now())'];
